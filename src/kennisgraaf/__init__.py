@@ -1,0 +1,40 @@
+"""kennisgraaf: the open knowledge graph of Leiden Kennisstad.
+
+The library API, usable without the command line::
+
+    import kennisgraaf
+    graph = kennisgraaf.load()            # ontology + data in an Oxigraph store
+    report = kennisgraaf.validate()       # against the SHACL shapes
+    kennisgraaf.build()                   # validate and write the store atomically
+    turtle = kennisgraaf.export(fmt="turtle")
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["load", "validate", "build", "export", "Settings", "KennisgraafError"]
+
+from .config import Settings
+from .errors import KennisgraafError
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so `kennisgraaf --help` and light commands stay fast.
+    if name == "load":
+        from .graph import load
+
+        return load
+    if name == "validate":
+        from .validation import validate
+
+        return validate
+    if name == "build":
+        from .store import build
+
+        return build
+    if name == "export":
+        from .export import export
+
+        return export
+    raise AttributeError(name)

@@ -1,0 +1,169 @@
+"""Settings: one table of names, defaults and help, read from the project file, the environment and options.
+
+The project file is `kennisgraaf.toml` (top-level keys) or the `[tool.kennisgraaf]` table of `pyproject.toml`,
+in the project directory: the one given with `--project`, or the nearest directory upwards from the current
+one that holds either file. Environment variables `KENNISGRAAF_<NAME>` override the file; command-line options
+override both. `kennisgraaf config` shows each effective value and where it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import ConfigError
+
+__all__ = ["Setting", "SETTINGS", "Settings", "find_project_dir"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    kind: type = str
+    is_path: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base_iri", "https://w3id.org/kennisgraaf/", "Namespace of the graph: entities are {base}id/{type}/{slug}, "
+            "ontology terms {base}def/..., pages {base}doc/..."),
+    Setting("language", "nl", "Default language of messages and labels (nl or en)."),
+    Setting("ontology_dir", "ontology", "Folder with the ontology and vocabularies (Turtle).", is_path=True),
+    Setting("data_dir", "data", "Folder with the data (Turtle, TriG, N-Triples, N-Quads).", is_path=True),
+    Setting("sources_dir", "data/sources", "Folder with the texts of the source documents (not read as RDF).",
+            is_path=True),
+    Setting("shapes_dir", "shapes", "Folder with the SHACL shapes (Turtle).", is_path=True),
+    Setting("queries_dir", "queries", "Folder with the canned SPARQL queries (.rq).", is_path=True),
+    Setting("build_dir", "build", "Folder the built store and build report are written to.", is_path=True),
+    Setting("query_timeout", 10.0, "Seconds a query may run before it is stopped.", kind=float),
+    Setting("result_limit", 10000, "Most rows a query returns; more are cut off with a notice.", kind=int),
+    Setting("max_query_length", 100_000, "Longest query text accepted, in characters.", kind=int),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+LANGUAGES = ("nl", "en")
+
+
+def find_project_dir(start: Path | None = None) -> Path:
+    """The nearest directory from `start` upwards with a kennisgraaf.toml or a pyproject.toml that has a
+    [tool.kennisgraaf] table; `start` itself when there is none."""
+    start = (start or Path.cwd()).resolve()
+    for directory in (start, *start.parents):
+        if (directory / "kennisgraaf.toml").is_file():
+            return directory
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and "tool" in _read_toml(pyproject) and "kennisgraaf" in _read_toml(pyproject)["tool"]:
+            return directory
+    return start
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: this is not valid TOML ({e}). Fix the file or remove it.") from None
+    except OSError as e:
+        raise ConfigError(f"{path}: cannot be read ({e.strerror}).") from None
+
+
+def _file_settings(project_dir: Path) -> tuple[dict[str, Any], str | None]:
+    own = project_dir / "kennisgraaf.toml"
+    if own.is_file():
+        return _read_toml(own), str(own)
+    pyproject = project_dir / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read_toml(pyproject).get("tool", {}).get("kennisgraaf")
+        if table is not None:
+            return table, f"{pyproject} [tool.kennisgraaf]"
+    return {}, None
+
+
+def _convert(setting: Setting, value: Any, origin: str) -> Any:
+    convert: Callable[[Any], Any] = setting.kind
+    try:
+        converted = convert(value)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"Setting {setting.name} from {origin} is {value!r}, which is not a valid {setting.kind.__name__}. "
+            f"{setting.help}"
+        ) from None
+    if setting.name == "language" and converted not in LANGUAGES:
+        raise ConfigError(f"Setting language from {origin} is {value!r}; use one of: {', '.join(LANGUAGES)}.")
+    if setting.name == "base_iri" and not (converted.startswith(("http://", "https://")) and converted.endswith("/")):
+        raise ConfigError(f"Setting base_iri from {origin} is {value!r}; it must be an http(s) IRI ending in '/'.")
+    if setting.kind in (int, float) and converted <= 0:
+        raise ConfigError(f"Setting {setting.name} from {origin} is {value!r}; it must be greater than zero.")
+    return converted
+
+
+@dataclass
+class Settings:
+    """The effective settings of one project. Paths are absolute."""
+
+    project_dir: Path
+    values: dict[str, Any]
+    origins: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls,
+        project_dir: Path | str | None = None,
+        overrides: dict[str, Any] | None = None,
+        environ: dict[str, str] | None = None,
+    ) -> "Settings":
+        """Read the settings of the project in `project_dir` (found upwards from the current directory when
+        None), then apply `KENNISGRAAF_*` environment variables and `overrides` (e.g. command-line options).
+
+        >>> Settings.load().get("language")
+        'nl'
+        """
+        environ = os.environ if environ is None else environ
+        root = Path(project_dir).resolve() if project_dir is not None else find_project_dir()
+        from_file, file_origin = _file_settings(root)
+        unknown = sorted(set(from_file) - set(_BY_NAME))
+        if unknown:
+            raise ConfigError(
+                f"{file_origin}: unknown setting(s) {', '.join(unknown)}. Known settings: {', '.join(_BY_NAME)}."
+            )
+        values: dict[str, Any] = {}
+        origins: dict[str, str] = {}
+        for setting in SETTINGS:
+            value, origin = setting.default, "default"
+            if setting.name in from_file:
+                value, origin = from_file[setting.name], file_origin or "file"
+            env_name = f"KENNISGRAAF_{setting.name.upper()}"
+            if env_name in environ:
+                value, origin = environ[env_name], f"environment {env_name}"
+            if overrides and overrides.get(setting.name) is not None:
+                value, origin = overrides[setting.name], "command line"
+            values[setting.name] = _convert(setting, value, origin)
+            origins[setting.name] = origin
+        for setting in SETTINGS:
+            if setting.is_path:
+                values[setting.name] = (root / values[setting.name]).resolve()
+        return cls(root, values, origins)
+
+    def get(self, name: str) -> Any:
+        return self.values[name]
+
+    def path(self, name: str) -> Path:
+        value = self.values[name]
+        assert isinstance(value, Path), name
+        return value
+
+    @property
+    def base_iri(self) -> str:
+        return str(self.values["base_iri"])
+
+    @property
+    def language(self) -> str:
+        return str(self.values["language"])
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(name, value, origin) for every setting, in table order."""
+        return [(s.name, str(self.values[s.name]), self.origins[s.name]) for s in SETTINGS]

@@ -1,0 +1,64 @@
+"""Errors written for the people who use kennisgraaf.
+
+A `KennisgraafError` carries a message a user can act on (what is wrong, where, what to do) and the exit
+code the command line returns. Anything else that escapes is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "KennisgraafError",
+    "InputError",
+    "ConfigError",
+    "ValidationFailed",
+    "NotBuiltError",
+    "OutputError",
+]
+
+
+class KennisgraafError(Exception):
+    """An error a user can fix. `message(lang)` gives it in Dutch ("nl") or English ("en")."""
+
+    exit_code = 1
+
+    def __init__(self, en: str, nl: str | None = None) -> None:
+        super().__init__(en)
+        self.en = en
+        self.nl = nl or en
+
+    def message(self, lang: str = "en") -> str:
+        return self.nl if lang == "nl" else self.en
+
+
+class InputError(KennisgraafError):
+    """An input file could not be read: syntax error, bad encoding, invalid literal, unknown format."""
+
+    exit_code = 2
+
+
+class ConfigError(KennisgraafError):
+    """A setting has an invalid value or a configuration file cannot be read."""
+
+    exit_code = 2
+
+
+class ValidationFailed(KennisgraafError):
+    """The graph violates its shapes, so nothing was built. `report` holds the problems."""
+
+    exit_code = 1
+
+    def __init__(self, en: str, nl: str | None = None, report: object = None) -> None:
+        super().__init__(en, nl)
+        self.report = report
+
+
+class NotBuiltError(KennisgraafError):
+    """A command needs the built store, and there is none yet."""
+
+    exit_code = 2
+
+
+class OutputError(KennisgraafError):
+    """An output would overwrite something the user wrote, or cannot be written."""
+
+    exit_code = 2

@@ -1,0 +1,42 @@
+"""The prefixes kennisgraaf writes with, in one place, so every export uses the same ones."""
+
+from __future__ import annotations
+
+__all__ = ["ENTITY_TYPES", "prefixes", "KG", "graph_iri"]
+
+KG = "https://w3id.org/kennisgraaf/def/"
+
+# {base}id/{type}/ — one prefix per kind of entity, named after the IRI segment.
+ENTITY_TYPES = (
+    "organisatie", "samenwerking", "lidmaatschap", "programma", "statusperiode", "overeenkomst", "initiatief",
+    "evenement", "plaats", "thema", "doel", "werkwijze", "begrippenkader", "budget", "toekenning", "bewering",
+    "document", "rol", "organisatietype", "overeenkomsttype", "initiatieftype", "status",
+)
+
+_STANDARD = {
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": "https://schema.org/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def prefixes(base_iri: str) -> dict[str, str]:
+    """All prefixes, sorted by name: the standard vocabularies, kg: and one per entity type."""
+    table = dict(_STANDARD)
+    table["kg"] = KG
+    table["kgsh"] = KG + "shapes/"
+    for kind in ENTITY_TYPES:
+        table[kind] = f"{base_iri}id/{kind}/"
+    return dict(sorted(table.items()))
+
+
+def graph_iri(base_iri: str, folder: str, stem: str) -> str:
+    """Name of the graph that holds a triples-only file of the ontology: {base}graph/{folder}/{stem}."""
+    return f"{base_iri}graph/{folder}/{stem}"

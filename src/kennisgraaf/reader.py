@@ -1,0 +1,294 @@
+"""Reading the project's RDF files: finding them, parsing them with Oxigraph, and saying exactly what is wrong.
+
+Inputs are untrusted. Only Turtle, TriG, N-Triples and N-Quads are read: formats that cannot fetch anything
+from the network (JSON-LD can load remote contexts; RDF/XML parsers can be made to hang). Nothing here resolves
+owl:imports or follows a URL.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from .config import Settings
+from .errors import InputError
+from .namespaces import graph_iri
+
+__all__ = ["SourceFile", "RDF_FORMATS", "discover", "data_files", "load_files", "read_shape_quads", "locate"]
+
+RDF_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".trig": ox.RdfFormat.TRIG,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+}
+_IGNORED_SUFFIXES = {".md", ".txt", ".tsv"}  # documentation next to the data
+_REFUSED = {
+    ".jsonld": "JSON-LD can make a reader fetch remote @context documents",
+    ".json": "JSON-LD can make a reader fetch remote @context documents",
+    ".rdf": "RDF/XML readers can be made to hang by a small crafted file",
+    ".xml": "RDF/XML readers can be made to hang by a small crafted file",
+    ".owl": "RDF/XML readers can be made to hang by a small crafted file",
+    ".n3": "N3 rules are not data",
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One RDF file of the project. `role` is "ontology", "data" or "shapes"."""
+
+    path: Path
+    role: str
+
+    @property
+    def format(self) -> ox.RdfFormat:
+        return RDF_FORMATS[self.path.suffix.lower()]
+
+    def display(self, root: Path | None = None) -> str:
+        """The path as a user wrote it: relative to the project when inside it."""
+        if root is not None:
+            try:
+                return str(self.path.relative_to(root))
+            except ValueError:
+                pass
+        return str(self.path)
+
+
+def _rdf_files_in(folder: Path, role: str, skip: Path | None = None) -> list[SourceFile]:
+    files = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() or any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if skip is not None and path.is_relative_to(skip):
+            continue
+        files.append(_classify(path, role))
+    return [f for f in files if f is not None]
+
+
+def _classify(path: Path, role: str) -> SourceFile | None:
+    suffix = path.suffix.lower()
+    if suffix in RDF_FORMATS:
+        return SourceFile(path.resolve(), role)
+    if suffix in _IGNORED_SUFFIXES or path.name.lower().startswith(("readme", "license")):
+        return None
+    reason = _REFUSED.get(suffix, "it is not one of the accepted formats")
+    raise InputError(
+        f"{path}: kennisgraaf does not read this file, because {reason}. Files in {role}/ must be Turtle (.ttl), "
+        f"TriG (.trig), N-Triples (.nt) or N-Quads (.nq). Convert the file to Turtle or TriG, or move it out of "
+        f"the folder.",
+        f"{path}: kennisgraaf leest dit bestand niet: alleen Turtle (.ttl), TriG (.trig), N-Triples (.nt) en "
+        f"N-Quads (.nq) worden gelezen. Zet het bestand om naar Turtle of TriG, of haal het uit de map.",
+    )
+
+
+def discover(settings: Settings, role: str) -> list[SourceFile]:
+    """The RDF files of one folder of the project ("ontology", "data" or "shapes"), sorted by path."""
+    folder = settings.path(f"{role}_dir")
+    if not folder.is_dir():
+        raise InputError(
+            f"The {role} folder {folder} does not exist. Create it, or point the setting {role}_dir at the "
+            f"right folder (see `kennisgraaf config`).",
+            f"De map {folder} ({role}) bestaat niet. Maak haar aan of wijs de instelling {role}_dir naar de "
+            f"juiste map (zie `kennisgraaf config`).",
+        )
+    skip = settings.path("sources_dir") if role == "data" else None
+    files = _rdf_files_in(folder, role, skip)
+    if not files:
+        raise InputError(
+            f"The {role} folder {folder} holds no RDF files (.ttl, .trig, .nt, .nq). Add the {role} there, or "
+            f"point the setting {role}_dir at the folder that has it.",
+            f"De map {folder} ({role}) bevat geen RDF-bestanden (.ttl, .trig, .nt, .nq). Zet de gegevens "
+            f"daar neer, of wijs de instelling {role}_dir naar de juiste map.",
+        )
+    return files
+
+
+def data_files(settings: Settings, extra: Iterable[Path | str] = ()) -> list[SourceFile]:
+    """The ontology and data files of the project, plus `extra` files (new or changed entries) not among them."""
+    files = discover(settings, "ontology") + discover(settings, "data")
+    known = {f.path for f in files}
+    for path in extra:
+        resolved = Path(path).resolve()
+        if not resolved.exists():
+            raise InputError(f"{path}: no such file.", f"{path}: dit bestand bestaat niet.")
+        if resolved.is_dir():
+            extra_files = _rdf_files_in(resolved, "data")
+            if not extra_files:
+                raise InputError(f"{path}: this folder holds no RDF files (.ttl, .trig, .nt, .nq).",
+                                 f"{path}: deze map bevat geen RDF-bestanden (.ttl, .trig, .nt, .nq).")
+        else:
+            classified = _classify(resolved, "data")
+            if classified is None:
+                raise InputError(f"{path}: this is not an RDF file (.ttl, .trig, .nt, .nq).",
+                                 f"{path}: dit is geen RDF-bestand (.ttl, .trig, .nt, .nq).")
+            extra_files = [classified]
+        for f in extra_files:
+            if f.path not in known:
+                files.append(f)
+                known.add(f.path)
+    return files
+
+
+def _check_text(source: SourceFile, content: bytes) -> None:
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = content[: e.start].count(b"\n") + 1
+        raise InputError(
+            f"{source.path}:{line}: the file is not UTF-8 text (byte {content[e.start]:#04x} at position {e.start}). "
+            f"Save it as UTF-8 in your editor (Turtle and TriG files must be UTF-8) and try again.",
+            f"{source.path}:{line}: het bestand is geen UTF-8-tekst (byte {content[e.start]:#04x} op positie "
+            f"{e.start}). Sla het in je editor op als UTF-8 en probeer het opnieuw.",
+        ) from None
+    if not _has_statements(text):
+        raise InputError(
+            f"{source.path}: the file is empty: it holds no triples. Add the data, or remove the file.",
+            f"{source.path}: het bestand is leeg: er staan geen gegevens in. Vul het aan of verwijder het.",
+        )
+
+
+_COMMENT_OR_DIRECTIVE = re.compile(r"^\s*(#.*|@prefix\b.*|@base\b.*|PREFIX\b.*|BASE\b.*)?$", re.IGNORECASE)
+
+
+def _has_statements(text: str) -> bool:
+    return any(not _COMMENT_OR_DIRECTIVE.match(line) for line in text.splitlines())
+
+
+def _syntax_error(source: SourceFile, error: SyntaxError) -> InputError:
+    line = error.lineno or 0
+    detail = str(error.msg) if error.msg else str(error)
+    detail = re.sub(r"^Parser error (at|between) [^:]*: ", "", detail)
+    kind = {".ttl": "Turtle", ".trig": "TriG", ".nt": "N-Triples", ".nq": "N-Quads"}[source.path.suffix.lower()]
+    hint_en, hint_nl = _syntax_hint(detail)
+    return InputError(
+        f"{source.path}:{line}: {kind} syntax error: {detail}. {hint_en} Nothing was built or changed.",
+        f"{source.path}:{line}: fout in de {kind}-syntaxis: {detail}. {hint_nl} Er is niets gebouwd of veranderd.",
+    )
+
+
+def _syntax_hint(detail: str) -> tuple[str, str]:
+    if "prefix" in detail.lower() and "declared" in detail.lower():
+        return ("Declare the prefix at the top of the file (e.g. `@prefix org: <http://www.w3.org/ns/org#> .`) "
+                "or correct its spelling.",
+                "Declareer het prefix bovenaan het bestand (bijv. `@prefix org: <http://www.w3.org/ns/org#> .`) "
+                "of verbeter de spelling.")
+    return ("Check this line and the one before it: a missing '.', ';' or closing quote is the usual cause.",
+            "Controleer deze regel en de regel ervoor: meestal ontbreekt een '.', ';' of afsluitend "
+            "aanhalingsteken.")
+
+
+def _target_graph(source: SourceFile, settings: Settings) -> ox.NamedNode | None:
+    """Ontology files are triples; each goes into its own named graph so data can be told apart from them."""
+    if source.role == "ontology" and source.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+        return ox.NamedNode(graph_iri(settings.base_iri, "ontologie", source.path.stem))
+    return None
+
+
+def load_files(store: ox.Store, files: Iterable[SourceFile], settings: Settings, bulk: bool = False,
+               progress: "callable | None" = None) -> None:  # type: ignore[valid-type]
+    """Parse each file with Oxigraph straight into `store`. `bulk` uses the on-disk bulk loader.
+
+    Raises InputError, naming file and line, for a file that cannot be read."""
+    files = list(files)
+    for number, source in enumerate(files, 1):
+        if progress is not None:
+            progress(f"reading {number}/{len(files)} {source.path.name}")
+        try:
+            content = source.path.read_bytes()
+        except OSError as e:
+            raise InputError(f"{source.path}: cannot be read ({e.strerror}).",
+                             f"{source.path}: kan niet gelezen worden ({e.strerror}).") from None
+        _check_text(source, content)
+        target = _target_graph(source, settings)
+        try:
+            if bulk:
+                store.bulk_load(content, source.format, to_graph=target)
+            else:
+                store.load(content, source.format, to_graph=target)
+        except SyntaxError as e:
+            raise _syntax_error(source, e) from None
+
+
+def read_shape_quads(settings: Settings) -> list[ox.Quad]:
+    """All quads of the shapes folder, parsed by Oxigraph."""
+    quads: list[ox.Quad] = []
+    for source in discover(settings, "shapes"):
+        content = source.path.read_bytes()
+        _check_text(source, content)
+        try:
+            quads.extend(ox.parse(content, source.format))
+        except SyntaxError as e:
+            raise _syntax_error(source, e) from None
+    return quads
+
+
+# ------------------------------------------------------------------ where is a node written?
+
+_PREFIX_DECL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
+_TOKEN = re.compile(r"<([^<>\s]*)>|(?<![\w:])([A-Za-z][\w.-]*)?:((?:[\w-]|%[0-9A-Fa-f]{2}|\\.)*)")
+
+
+def _iris_by_line(text: str) -> Iterable[tuple[int, bool, str]]:
+    """(line number, is the first token of the line, IRI) for each IRI written in a Turtle/TriG text."""
+    namespaces: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        declaration = _PREFIX_DECL.match(line)
+        if declaration:
+            namespaces[declaration.group(1) or ""] = declaration.group(2)
+            continue
+        code = _strip_strings_and_comment(line)
+        first = True
+        for match in _TOKEN.finditer(code):
+            if match.group(1) is not None:
+                iri = match.group(1)
+            else:
+                namespace = namespaces.get(match.group(2) or "")
+                if namespace is None:
+                    continue
+                iri = namespace + match.group(3).replace("\\", "")
+            yield number, first and not code[: match.start()].strip(), iri
+            first = False
+
+
+def _strip_strings_and_comment(line: str) -> str:
+    line = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', lambda m: " " * len(m.group(0)), line)
+    return line.split("#", 1)[0] if "#" in line else line
+
+
+def locate(iri: str, paths: Iterable[Path]) -> tuple[Path, int] | None:
+    """The file and line where `iri` is written as a subject (first token of a line), or else anywhere;
+    searched in `paths` in order. None when it is written in none of them."""
+    fallback: tuple[Path, int] | None = None
+    for path in paths:
+        if path.suffix.lower() not in RDF_FORMATS:
+            continue
+        for number, at_start, found in _iris_by_line(_read_text(path)):
+            if found == iri:
+                if at_start:
+                    return path, number
+                if fallback is None:
+                    fallback = (path, number)
+    return fallback
+
+
+def locate_text(fragment: str, paths: Iterable[Path]) -> tuple[Path, int] | None:
+    """The first file and line containing `fragment` literally."""
+    for path in paths:
+        for number, line in enumerate(_read_text(path).splitlines(), 1):
+            if fragment in line:
+                return path, number
+    return None
+
+
+_TEXT_CACHE: dict[tuple[Path, float], str] = {}
+
+
+def _read_text(path: Path) -> str:
+    key = (path, path.stat().st_mtime)
+    if key not in _TEXT_CACHE:
+        _TEXT_CACHE[key] = path.read_text(encoding="utf-8", errors="replace")
+    return _TEXT_CACHE[key]

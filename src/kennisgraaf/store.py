@@ -1,0 +1,187 @@
+"""The built store: `build()` writes it atomically, `open_store()` reads it.
+
+Layout of the build folder::
+
+    build/
+      .kennisgraaf-build        marks the folder as ours: we never write into a folder without it
+      current -> releases/<id>  symlink, swapped atomically when a build succeeds
+      releases/<id>/store/      the Oxigraph (RocksDB) store
+      releases/<id>/report.json counts per class and graph, warnings, timings, content hash
+
+A build is written into a fresh release folder and only then made current by replacing the symlink in one
+rename, so a failed or interrupted build (Ctrl-C, crash, disk full) leaves the previous build as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import resource
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+import pyoxigraph as ox
+
+from .config import Settings
+from .errors import NotBuiltError, OutputError, ValidationFailed
+from .graph import count_summary, load
+
+__all__ = ["BuildReport", "build", "open_store", "current_release", "read_report"]
+
+MARKER = ".kennisgraaf-build"
+KEEP_RELEASES = 2
+
+
+@dataclass
+class BuildReport:
+    """What a build produced; written as report.json next to the store."""
+
+    path: Path
+    data: dict[str, Any]
+
+    def summary(self) -> str:
+        counts = self.data["counts"]
+        timings = self.data["timings"]
+        return (
+            f"Built {counts['triples']} triples in {counts['named_graphs']} named graphs "
+            f"({counts['claims']} claims) in {timings['total']:.2f} s: {self.path}\n"
+            f"{len(self.data['warnings'])} warning(s); content hash {self.data['content_hash'][:16]}"
+        )
+
+
+def build(settings: Settings | None = None, progress: Callable[[str], None] | None = None,
+          lang: str | None = None) -> BuildReport:
+    """Read, validate and store the graph. Refuses (ValidationFailed) when a shape is violated; warnings are
+    kept in the report. Returns the report of the new current build.
+
+    >>> report = build()
+    >>> report.data["counts"]["claims"] > 0
+    True
+    """
+    from .validation import validate_graph
+
+    settings = settings or Settings.load()
+    build_dir = _prepare_build_dir(settings.path("build_dir"))
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    graph = load(settings, progress=progress)
+    timings["read"] = time.perf_counter() - started
+
+    step = time.perf_counter()
+    _say(progress, "validating")
+    report = validate_graph(graph, lang=lang or settings.language)
+    timings["validate"] = time.perf_counter() - step
+    if not report.conforms:
+        raise ValidationFailed(
+            f"The graph violates {len(report.violations)} rule(s), so nothing was built; the previous build is "
+            f"unchanged. Fix the problems listed above and build again.",
+            f"De graaf overtreedt {len(report.violations)} regel(s), dus er is niets gebouwd; de vorige build is "
+            f"ongewijzigd. Los de problemen hierboven op en bouw opnieuw.",
+            report=report,
+        )
+
+    step = time.perf_counter()
+    _say(progress, "writing the store")
+    release = build_dir / "releases" / f".tmp-{uuid.uuid4().hex}"
+    try:
+        release.mkdir(parents=True)
+        dump = graph.store.dump(format=ox.RdfFormat.N_QUADS)
+        _write_store(release / "store", dump)
+        timings["store"] = time.perf_counter() - step
+        timings["total"] = time.perf_counter() - started
+        data = _report_data(settings, graph, report, dump, timings)
+        (release / "report.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        final = release.with_name(datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8])
+        release.rename(final)
+        _make_current(build_dir, final)
+    except BaseException:
+        shutil.rmtree(release, ignore_errors=True)
+        raise
+    _prune(build_dir)
+    return BuildReport(build_dir / "current", data)
+
+
+def _say(progress: Callable[[str], None] | None, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+def _write_store(path: Path, nquads: bytes) -> None:
+    store = ox.Store(str(path))
+    store.bulk_load(nquads, ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store  # closes RocksDB before the folder is swapped in
+
+
+def _prepare_build_dir(build_dir: Path) -> Path:
+    if build_dir.exists() and not (build_dir / MARKER).exists() and any(build_dir.iterdir()):
+        raise OutputError(
+            f"{build_dir} already exists and was not made by kennisgraaf, so it is left alone. Point the setting "
+            f"build_dir at an empty or new folder (e.g. --build-dir build), or empty it yourself."
+        )
+    build_dir.mkdir(parents=True, exist_ok=True)
+    (build_dir / MARKER).touch()
+    return build_dir
+
+
+def _make_current(build_dir: Path, release: Path) -> None:
+    link = build_dir / "current"
+    temporary = build_dir / f".current-{uuid.uuid4().hex}"
+    os.symlink(Path("releases") / release.name, temporary)
+    os.replace(temporary, link)  # atomic: readers see the old build or the new one, never neither
+
+
+def _prune(build_dir: Path) -> None:
+    current = (build_dir / "current").resolve()
+    releases = sorted(p for p in (build_dir / "releases").iterdir() if not p.name.startswith("."))
+    for old in releases[:-KEEP_RELEASES]:
+        if old.resolve() != current:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _report_data(settings: Settings, graph: Any, report: Any, nquads: bytes, timings: dict[str, float]) -> dict:
+    from dataclasses import asdict
+
+    lines = sorted(line for line in nquads.split(b"\n") if line)
+    return {
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "base_iri": settings.base_iri,
+        "content_hash": hashlib.sha256(b"\n".join(lines)).hexdigest(),
+        "inputs": [
+            {"file": f.display(settings.project_dir), "sha256": hashlib.sha256(f.path.read_bytes()).hexdigest()}
+            for f in graph.files
+        ],
+        "counts": count_summary(graph.store),
+        "warnings": [asdict(p) for p in report.warnings],
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def current_release(settings: Settings) -> Path:
+    """The folder of the current build; NotBuiltError when there is none."""
+    link = settings.path("build_dir") / "current"
+    if not link.exists():
+        raise NotBuiltError(
+            f"There is no built graph in {settings.path('build_dir')} yet. Run `kennisgraaf build` first.",
+            f"Er is nog geen gebouwde graaf in {settings.path('build_dir')}. Voer eerst `kennisgraaf build` uit.",
+        )
+    return link.resolve()
+
+
+def open_store(settings: Settings | None = None) -> ox.Store:
+    """The current built store, opened read-only."""
+    settings = settings or Settings.load()
+    return ox.Store.read_only(str(current_release(settings) / "store"))
+
+
+def read_report(settings: Settings | None = None) -> dict[str, Any]:
+    """The report.json of the current build."""
+    settings = settings or Settings.load()
+    return json.loads((current_release(settings) / "report.json").read_text("utf-8"))

@@ -1,0 +1,290 @@
+"""Validation: the graph against the SHACL shapes, with each problem placed at its file and line.
+
+pyshacl runs on an in-memory rdflib Graph (see graph.py for why). Its results are turned into `Problem`s a
+policy officer can act on: the file and line where the entity is written, the message from the shape in the
+chosen language, the property, the offending value.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .config import Settings
+from .graph import LoadedGraph, load
+from .namespaces import prefixes
+from .reader import locate, read_shape_quads
+
+__all__ = ["Problem", "ValidationReport", "validate", "validate_graph", "format_report", "SEVERITY_WORDS"]
+
+SH = "http://www.w3.org/ns/shacl#"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SEVERITY_WORDS = {
+    "nl": {"Violation": "fout", "Warning": "waarschuwing", "Info": "info"},
+    "en": {"Violation": "violation", "Warning": "warning", "Info": "info"},
+}
+_FIELD_WORDS = {
+    "nl": {"focus": "onderwerp", "path": "eigenschap", "value": "waarde", "shape": "regel"},
+    "en": {"focus": "subject", "path": "property", "value": "value", "shape": "rule"},
+}
+
+
+@dataclass
+class Problem:
+    """One validation result, placed in a file."""
+
+    severity: str  # "Violation", "Warning" or "Info"
+    message: str
+    focus: str
+    focus_label: str | None = None
+    path: str | None = None
+    value: str | None = None
+    shape: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+    @property
+    def location(self) -> str:
+        if self.file is None:
+            return "(graph)"
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of a validation. `conforms` is True when there is no violation (warnings allowed)."""
+
+    problems: list[Problem]
+    lang: str
+    seconds: float
+    report_graph: Any = field(repr=False, default=None)
+
+    @property
+    def violations(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "Warning"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.conforms else 1
+
+
+def validate(
+    settings: Settings | None = None, files: Iterable[Path | str] = (), lang: str | None = None
+) -> ValidationReport:
+    """Validate the project's graph; with `files`, validate those new or changed entries in the context of the
+    graph, reporting only problems written in them.
+
+    >>> validate().conforms
+    True
+    """
+    settings = settings or Settings.load()
+    files = list(files)
+    graph = load(settings, files)
+    return validate_graph(graph, lang=lang or settings.language, only_files=bool(files))
+
+
+def validate_graph(graph: LoadedGraph, lang: str = "nl", only_files: bool = False) -> ValidationReport:
+    """Validate a loaded graph against the project's shapes. With `only_files`, keep the problems located in
+    the graph's extra files."""
+    import pyshacl
+
+    started = time.perf_counter()
+    shapes = _shapes_graph(graph.settings)
+    data = graph.to_rdflib()
+    _, report_graph, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True,
+        inplace=True,
+    )
+    search = graph.extra_files if only_files else graph.paths()
+    problems = []
+    for result in _results(report_graph):
+        problem = _problem(result, report_graph, data, graph, search, lang)
+        if only_files and problem.file is None:
+            report_graph.remove((None, None, result))  # a pre-existing problem elsewhere in the graph
+            continue
+        problems.append(problem)
+    problems.sort(key=lambda p: (p.file or "~", p.line or 0, p.severity != "Violation", p.message, p.value or ""))
+    report = ValidationReport(problems, lang, time.perf_counter() - started, report_graph)
+    _set_conforms(report_graph, report.conforms)
+    return report
+
+
+def _shapes_graph(settings: Settings) -> Any:
+    import rdflib
+
+    from .graph import _TermConverter
+
+    converter = _TermConverter()
+    shapes = rdflib.Graph()
+    for quad in read_shape_quads(settings):
+        shapes.add((converter.term(quad.subject), converter.term(quad.predicate), converter.term(quad.object)))
+    return shapes
+
+
+def _results(report_graph: Any) -> list[Any]:
+    import rdflib
+
+    return list(report_graph.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "ValidationResult")))
+
+
+def _problem(result: Any, report_graph: Any, data: Any, graph: LoadedGraph, search: list[Path], lang: str) -> Problem:
+    import rdflib
+
+    def one(name: str) -> Any:
+        return next(iter(report_graph.objects(result, rdflib.URIRef(SH + name))), None)
+
+    focus, path, value, shape = one("focusNode"), one("resultPath"), one("value"), one("sourceShape")
+    severity = str(one("resultSeverity") or SH + "Violation").replace(SH, "")
+    messages = list(report_graph.objects(result, rdflib.URIRef(SH + "resultMessage")))
+    short = _shortener(graph.settings.base_iri)
+    found = locate(str(focus), search) if isinstance(focus, rdflib.URIRef) else None
+    if found is None and isinstance(value, rdflib.URIRef):
+        found = locate(str(value), search)
+    label = _label(data, focus, lang)
+    message = _fill(_pick(messages, lang) or _fallback_message(one("sourceConstraintComponent"), lang),
+                    focus=label or short(focus), value=_show(value, short), path=_show(path, short))
+    return Problem(
+        severity=severity,
+        message=message,
+        focus=str(focus),
+        focus_label=label,
+        path=_show(path, short),
+        value=_show(value, short),
+        shape=short(shape) if isinstance(shape, rdflib.URIRef) else None,
+        file=_display(found[0], graph.settings.project_dir) if found else None,
+        line=found[1] if found else None,
+    )
+
+
+def _pick(messages: list[Any], lang: str) -> str | None:
+    for wanted in (lang, "nl", None):
+        for message in messages:
+            if getattr(message, "language", None) == wanted or wanted is None:
+                return str(message)
+    return None
+
+
+def _fallback_message(component: Any, lang: str) -> str:
+    name = str(component or "").rsplit("#", 1)[-1].replace("ConstraintComponent", "")
+    if lang == "nl":
+        return f"Voldoet niet aan de regel ({name})."
+    return f"Does not meet the rule ({name})."
+
+
+_PLACEHOLDER = re.compile(r"\{[$?](this|value|PATH|path)\}")
+
+
+def _fill(message: str, focus: str, value: str | None, path: str | None) -> str:
+    table = {"this": focus, "value": value or "", "path": path or "", "PATH": path or ""}
+    return _PLACEHOLDER.sub(lambda m: table[m.group(1)], message)
+
+
+def _label(data: Any, node: Any, lang: str) -> str | None:
+    import rdflib
+
+    labels = list(data.objects(node, rdflib.URIRef(RDFS_LABEL))) if node is not None else []
+    for wanted in (lang, "nl"):
+        for label in labels:
+            if getattr(label, "language", None) == wanted:
+                return str(label)
+    return str(labels[0]) if labels else None
+
+
+def _shortener(base_iri: str) -> Any:
+    table = sorted(prefixes(base_iri).items(), key=lambda item: -len(item[1]))
+
+    def short(term: Any) -> str:
+        text = str(term)
+        for name, namespace in table:
+            if text.startswith(namespace) and re.fullmatch(r"[\w-]+", text[len(namespace):] or "-"):
+                return f"{name}:{text[len(namespace):]}"
+        return f"<{text}>" if text.startswith(("http", "urn")) else text
+
+    return short
+
+
+def _show(term: Any, short: Any) -> str | None:
+    import rdflib
+
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return short(term)
+    if isinstance(term, rdflib.Literal):
+        return str(term)
+    return "(" + type(term).__name__ + ")"
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _set_conforms(report_graph: Any, conforms: bool) -> None:
+    import rdflib
+
+    conforms_iri = rdflib.URIRef(SH + "conforms")
+    for report in list(report_graph.subjects(conforms_iri, None)):
+        report_graph.set((report, conforms_iri, rdflib.Literal(conforms)))
+
+
+# ------------------------------------------------------------------ output
+
+
+def format_report(report: ValidationReport, fmt: str = "text") -> str:
+    """The report as `text` (file:line: severity: message, then details), `json`, or `turtle`
+    (the standard sh:ValidationReport)."""
+    if fmt == "json":
+        return json.dumps(
+            {
+                "conforms": report.conforms,
+                "violations": len(report.violations),
+                "warnings": len(report.warnings),
+                "problems": [asdict(p) for p in report.problems],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+    if fmt == "turtle":
+        return str(report.report_graph.serialize(format="turtle"))
+    return _text(report)
+
+
+def _text(report: ValidationReport) -> str:
+    words, fields = SEVERITY_WORDS[report.lang], _FIELD_WORDS[report.lang]
+    lines = []
+    for problem in report.problems:
+        lines.append(f"{problem.location}: {words.get(problem.severity, problem.severity)}: {problem.message}")
+        focus = f"{problem.focus_label} <{problem.focus}>" if problem.focus_label else f"<{problem.focus}>"
+        lines.append(f"    {fields['focus']}: {focus}")
+        if problem.path:
+            lines.append(f"    {fields['path']}: {problem.path}")
+        if problem.value:
+            lines.append(f"    {fields['value']}: {problem.value}")
+        if problem.shape:
+            lines.append(f"    {fields['shape']}: {problem.shape}")
+    lines.append(_summary(report))
+    return "\n".join(lines)
+
+
+def _summary(report: ValidationReport) -> str:
+    v, w = len(report.violations), len(report.warnings)
+    if report.lang == "nl":
+        verdict = "voldoet aan alle regels" if report.conforms else "voldoet NIET aan de regels"
+        return f"De graaf {verdict}: {v} fout(en), {w} waarschuwing(en)."
+    verdict = "conforms" if report.conforms else "does NOT conform"
+    return f"The graph {verdict}: {v} violation(s), {w} warning(s)."

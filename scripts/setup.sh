@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets kennisgraaf up from nothing but Python 3.11: a virtual environment in .venv with the package and its
+# dependencies. With --test, also everything the test suite needs. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    echo "kennisgraaf needs Python 3.11 or newer; set PYTHON=/path/to/python3.11 and run this again." >&2
+    exit 1
+fi
+
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+
+extras=""
+if [ "${1:-}" = "--test" ]; then
+    extras="[test]"
+fi
+log="$(mktemp)"
+if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "Installing the Python packages failed: see pip's output above." >&2
+    exit 1
+fi
+rm -f "$log"

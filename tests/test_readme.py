@@ -49,11 +49,11 @@ def test_cli_reference_matches_the_commands() -> None:
 
 
 def test_ci_runs_exactly_the_readme_test_command() -> None:
-    commands = re.findall(r"```sh\n(.*?)\n```", README.read_text("utf-8"), re.S)
+    commands = re.findall(r"```sh\n(.*?)\n```", README.read_text("utf-8"), re.DOTALL)
     test_command = next(c for c in commands if "pytest" in c)
     assert test_command in (ROOT / ".ci" / "run").read_text("utf-8").splitlines()
 
 
 def test_the_readme_main_command_builds_the_graph() -> None:
-    commands = re.findall(r"```sh\n(.*?)\n```", README.read_text("utf-8"), re.S)
+    commands = re.findall(r"```sh\n(.*?)\n```", README.read_text("utf-8"), re.DOTALL)
     assert commands[0].startswith("bash scripts/setup.sh && .venv/bin/kennisgraaf build")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["load", "validate", "build", "export", "Settings", "KennisgraafError"]
+__all__ = ["KennisgraafError", "Settings", "build", "export", "load", "validate"]
 
 from .config import Settings
 from .errors import KennisgraafError

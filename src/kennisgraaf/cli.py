@@ -9,14 +9,15 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 from .config import SETTINGS, Settings
 from .errors import KennisgraafError, ValidationFailed
 
-__all__ = ["main", "cli"]
+__all__ = ["cli", "main"]
 
 
 class _Boundary(click.Group):
@@ -146,7 +147,8 @@ def validate(settings: Settings, files: tuple[str, ...], lang: str | None, fmt: 
 
     Example: kennisgraaf validate nieuw/convenant.trig --lang en
     """
-    from .validation import format_report, validate as validate_graph
+    from .validation import format_report
+    from .validation import validate as validate_graph
 
     if lang:
         click.get_current_context().obj["lang"] = lang

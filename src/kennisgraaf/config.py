@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["Setting", "SETTINGS", "Settings", "find_project_dir"]
+__all__ = ["SETTINGS", "Setting", "Settings", "find_project_dir"]
 
 
 @dataclass(frozen=True)
@@ -115,14 +116,14 @@ class Settings:
         project_dir: Path | str | None = None,
         overrides: dict[str, Any] | None = None,
         environ: dict[str, str] | None = None,
-    ) -> "Settings":
+    ) -> Settings:
         """Read the settings of the project in `project_dir` (found upwards from the current directory when
         None), then apply `KENNISGRAAF_*` environment variables and `overrides` (e.g. command-line options).
 
         >>> Settings.load().get("language")
         'nl'
         """
-        environ = os.environ if environ is None else environ
+        env: Mapping[str, str] = os.environ if environ is None else environ
         root = Path(project_dir).resolve() if project_dir is not None else find_project_dir()
         from_file, file_origin = _file_settings(root)
         unknown = sorted(set(from_file) - set(_BY_NAME))
@@ -137,8 +138,8 @@ class Settings:
             if setting.name in from_file:
                 value, origin = from_file[setting.name], file_origin or "file"
             env_name = f"KENNISGRAAF_{setting.name.upper()}"
-            if env_name in environ:
-                value, origin = environ[env_name], f"environment {env_name}"
+            if env_name in env:
+                value, origin = env[env_name], f"environment {env_name}"
             if overrides and overrides.get(setting.name) is not None:
                 value, origin = overrides[setting.name], "command line"
             values[setting.name] = _convert(setting, value, origin)

@@ -7,12 +7,12 @@ code the command line returns. Anything else that escapes is a bug and keeps its
 from __future__ import annotations
 
 __all__ = [
-    "KennisgraafError",
-    "InputError",
     "ConfigError",
-    "ValidationFailed",
+    "InputError",
+    "KennisgraafError",
     "NotBuiltError",
     "OutputError",
+    "ValidationFailed",
 ]
 
 

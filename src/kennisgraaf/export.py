@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import pyoxigraph as ox
 
@@ -79,8 +79,11 @@ def serialize_sorted(quads: Iterable[ox.Quad], fmt: str, base_iri: str) -> bytes
         unique = {(q.subject, q.predicate, q.object) for q in quads}
         items = [ox.Triple(s, p, o) for s, p, o in sorted(unique, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))]
     if rdf_format in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS):
-        return ox.serialize(items, format=rdf_format)
-    return ox.serialize(items, format=rdf_format, prefixes=prefixes(base_iri))
+        data = ox.serialize(items, format=rdf_format)
+    else:
+        data = ox.serialize(items, format=rdf_format, prefixes=prefixes(base_iri))
+    assert data is not None
+    return data
 
 
 def _graph_key(name: object) -> str:

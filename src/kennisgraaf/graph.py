@@ -7,9 +7,10 @@ rdflib Graph (pyshacl is fast and correct only there), flattened over all named 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -18,7 +19,7 @@ from .errors import InputError
 from .namespaces import KG
 from .reader import SourceFile, data_files, load_files, locate_text
 
-__all__ = ["LoadedGraph", "load", "count_summary"]
+__all__ = ["LoadedGraph", "count_summary", "load"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -42,7 +43,7 @@ class LoadedGraph:
         extra = [p for p in self.extra_files]
         return extra + [f.path for f in self.files if f.path not in extra]
 
-    def to_rdflib(self) -> "rdflib.Graph":  # type: ignore[name-defined] # noqa: F821
+    def to_rdflib(self) -> rdflib.Graph:  # type: ignore[name-defined] # noqa: F821
         """A flat rdflib Graph of all quads, with derived kg:statedIn triples; checks every typed literal."""
         return _flat_rdflib_graph(self)
 
@@ -72,7 +73,7 @@ def load(
 # ------------------------------------------------------------------ conversion for pyshacl
 
 
-def _flat_rdflib_graph(graph: LoadedGraph) -> "rdflib.Graph":  # type: ignore[name-defined] # noqa: F821
+def _flat_rdflib_graph(graph: LoadedGraph) -> rdflib.Graph:  # type: ignore[name-defined] # noqa: F821
     import rdflib
 
     converter = _TermConverter()
@@ -113,9 +114,9 @@ class _TermConverter:
         import rdflib
 
         self._rdflib = rdflib
-        self._iris: dict[str, object] = {}
+        self._iris: dict[str, Any] = {}
 
-    def term(self, term: object) -> object:
+    def term(self, term: object) -> Any:
         rdflib = self._rdflib
         if isinstance(term, ox.NamedNode):
             value = term.value
@@ -152,19 +153,13 @@ def _ill_typed(literal: ox.Literal, graph: LoadedGraph) -> InputError:
 
 # ------------------------------------------------------------------ summaries
 
-_COUNT_QUERIES = {
-    "classes": "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?class } } GROUP BY ?class",
-    "graphs": "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-}
-
-
 def count_summary(store: ox.Store) -> dict[str, object]:
     """Triples (distinct over all graphs), quads, named graphs, claims, and entities per class."""
-    triples = next(iter(store.query(
+    triples = next(iter(_select(store,
         "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } }"
     )))["n"].value
     per_class: dict[str, int] = {}
-    for row in store.query(
+    for row in _select(store,
         "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { { ?s a ?class } UNION { GRAPH ?g { ?s a ?class } } } "
         "GROUP BY ?class ORDER BY ?class"
     ):
@@ -172,7 +167,7 @@ def count_summary(store: ox.Store) -> dict[str, object]:
     default_quads = len(list(store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
     per_graph_kind: dict[str, int] = {"default": default_quads}
     named = 0
-    for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+    for row in _select(store, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
         named += 1
         kind = _graph_kind(row["g"].value)
         per_graph_kind[kind] = per_graph_kind.get(kind, 0) + int(row["n"].value)
@@ -184,6 +179,12 @@ def count_summary(store: ox.Store) -> dict[str, object]:
         "quads_per_graph_kind": dict(sorted(per_graph_kind.items())),
         "entities_per_class": per_class,
     }
+
+
+def _select(store: ox.Store, query: str) -> ox.QuerySolutions:
+    solutions = store.query(query)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return solutions
 
 
 def _graph_kind(graph_name: str) -> str:

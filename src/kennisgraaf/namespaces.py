@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ENTITY_TYPES", "prefixes", "KG", "graph_iri"]
+__all__ = ["ENTITY_TYPES", "KG", "graph_iri", "prefixes"]
 
 KG = "https://w3id.org/kennisgraaf/def/"
 

@@ -8,9 +8,9 @@ owl:imports or follows a URL.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 import pyoxigraph as ox
 
@@ -18,7 +18,7 @@ from .config import Settings
 from .errors import InputError
 from .namespaces import graph_iri
 
-__all__ = ["SourceFile", "RDF_FORMATS", "discover", "data_files", "load_files", "read_shape_quads", "locate"]
+__all__ = ["RDF_FORMATS", "SourceFile", "data_files", "discover", "load_files", "locate", "read_shape_quads"]
 
 RDF_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -189,7 +189,7 @@ def _target_graph(source: SourceFile, settings: Settings) -> ox.NamedNode | None
 
 
 def load_files(store: ox.Store, files: Iterable[SourceFile], settings: Settings, bulk: bool = False,
-               progress: "callable | None" = None) -> None:  # type: ignore[valid-type]
+               progress: callable | None = None) -> None:  # type: ignore[valid-type]
     """Parse each file with Oxigraph straight into `store`. `bulk` uses the on-disk bulk loader.
 
     Raises InputError, naming file and line, for a file that cannot be read."""

@@ -21,10 +21,11 @@ import resource
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -32,7 +33,7 @@ from .config import Settings
 from .errors import NotBuiltError, OutputError, ValidationFailed
 from .graph import count_summary, load
 
-__all__ = ["BuildReport", "build", "open_store", "current_release", "read_report"]
+__all__ = ["BuildReport", "build", "current_release", "open_store", "read_report"]
 
 MARKER = ".kennisgraaf-build"
 KEEP_RELEASES = 2
@@ -92,12 +93,13 @@ def build(settings: Settings | None = None, progress: Callable[[str], None] | No
     try:
         release.mkdir(parents=True)
         dump = graph.store.dump(format=ox.RdfFormat.N_QUADS)
+        assert dump is not None
         _write_store(release / "store", dump)
         timings["store"] = time.perf_counter() - step
         timings["total"] = time.perf_counter() - started
         data = _report_data(settings, graph, report, dump, timings)
         (release / "report.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        final = release.with_name(datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8])
+        final = release.with_name(datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8])
         release.rename(final)
         _make_current(build_dir, final)
     except BaseException:
@@ -150,7 +152,7 @@ def _report_data(settings: Settings, graph: Any, report: Any, nquads: bytes, tim
 
     lines = sorted(line for line in nquads.split(b"\n") if line)
     return {
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "base_iri": settings.base_iri,
         "content_hash": hashlib.sha256(b"\n".join(lines)).hexdigest(),
         "inputs": [

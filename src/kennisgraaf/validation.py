@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .config import Settings
 from .graph import LoadedGraph, load
 from .namespaces import prefixes
 from .reader import locate, read_shape_quads
 
-__all__ = ["Problem", "ValidationReport", "validate", "validate_graph", "format_report", "SEVERITY_WORDS"]
+__all__ = ["SEVERITY_WORDS", "Problem", "ValidationReport", "format_report", "validate", "validate_graph"]
 
 SH = "http://www.w3.org/ns/shacl#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

@@ -215,3 +215,29 @@ def _short(iri: str, base_iri: str) -> str:
         if iri.startswith(namespace):
             return f"{name}:{iri[len(namespace):]}"
     return iri
+
+
+@cli.group()
+def sources() -> None:
+    """The source documents the graph is built from."""
+
+
+@sources.command()
+@settings_options
+@click.option("--check", is_flag=True, help="Exit with code 1 unless every fact-stating sentence is covered and "
+              "every quote is found in its document.")
+def coverage(settings: Settings, check: bool) -> None:
+    """Per document, the sentences no quote covers, and the share of fact-stating sentences covered.
+
+    Sentences that state no fact are listed, with a reason, in data/sources/niet-feitelijk.tsv.
+
+    Example: kennisgraaf sources coverage --check
+    """
+    from .documents import format_coverage, project_coverage
+
+    result = project_coverage(settings)
+    click.echo(format_coverage(result.results, unknown=result.unknown, malformed=result.malformed), nl=False)
+    for quote in result.misquoted:
+        click.echo(f"Citaat niet gevonden in {quote.document}: {quote.claim}: {quote.text[:100]}")
+    if check and not result.complete:
+        sys.exit(1)

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from .config import Settings
 from .errors import InputError
 from .namespaces import KG
-from .reader import SourceFile, data_files, load_files, locate_text
+from .reader import SourceFile, data_files, load_files, locate_text, shown
 
 __all__ = ["LoadedGraph", "count_summary", "load"]
 
@@ -139,7 +139,7 @@ class _TermConverter:
 def _ill_typed(literal: ox.Literal, graph: LoadedGraph) -> InputError:
     datatype = literal.datatype.value.replace(XSD, "xsd:")
     found = locate_text(f'"{literal.value}"', graph.paths())
-    where = f"{found[0]}:{found[1]}" if found else "(file not found)"
+    where = f"{shown(found[0])}:{found[1]}" if found else "(file not found)"
     example = {"xsd:date": '"2017-07-07"^^xsd:date', "xsd:integer": "2017", "xsd:decimal": "1650000.00",
                "xsd:gYear": '"2017"^^xsd:gYear', "xsd:boolean": "true"}.get(datatype, f'a valid {datatype}')
     return InputError(

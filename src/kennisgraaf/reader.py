@@ -139,15 +139,15 @@ def _check_text(source: SourceFile, content: bytes) -> None:
     except UnicodeDecodeError as e:
         line = content[: e.start].count(b"\n") + 1
         raise InputError(
-            f"{source.path}:{line}: the file is not UTF-8 text (byte {content[e.start]:#04x} at position {e.start}). "
+            f"{shown(source.path)}:{line}: the file is not UTF-8 text (byte {content[e.start]:#04x} at position {e.start}). "
             f"Save it as UTF-8 in your editor (Turtle and TriG files must be UTF-8) and try again.",
-            f"{source.path}:{line}: het bestand is geen UTF-8-tekst (byte {content[e.start]:#04x} op positie "
+            f"{shown(source.path)}:{line}: het bestand is geen UTF-8-tekst (byte {content[e.start]:#04x} op positie "
             f"{e.start}). Sla het in je editor op als UTF-8 en probeer het opnieuw.",
         ) from None
     if not _has_statements(text):
         raise InputError(
-            f"{source.path}: the file is empty: it holds no triples. Add the data, or remove the file.",
-            f"{source.path}: het bestand is leeg: er staan geen gegevens in. Vul het aan of verwijder het.",
+            f"{shown(source.path)}: the file is empty: it holds no triples. Add the data, or remove the file.",
+            f"{shown(source.path)}: het bestand is leeg: er staan geen gegevens in. Vul het aan of verwijder het.",
         )
 
 
@@ -165,8 +165,8 @@ def _syntax_error(source: SourceFile, error: SyntaxError) -> InputError:
     kind = {".ttl": "Turtle", ".trig": "TriG", ".nt": "N-Triples", ".nq": "N-Quads"}[source.path.suffix.lower()]
     hint_en, hint_nl = _syntax_hint(detail)
     return InputError(
-        f"{source.path}:{line}: {kind} syntax error: {detail}. {hint_en} Nothing was built or changed.",
-        f"{source.path}:{line}: fout in de {kind}-syntaxis: {detail}. {hint_nl} Er is niets gebouwd of veranderd.",
+        f"{shown(source.path)}:{line}: {kind} syntax error: {detail}. {hint_en} Nothing was built or changed.",
+        f"{shown(source.path)}:{line}: fout in de {kind}-syntaxis: {detail}. {hint_nl} Er is niets gebouwd of veranderd.",
     )
 
 
@@ -200,8 +200,8 @@ def load_files(store: ox.Store, files: Iterable[SourceFile], settings: Settings,
         try:
             content = source.path.read_bytes()
         except OSError as e:
-            raise InputError(f"{source.path}: cannot be read ({e.strerror}).",
-                             f"{source.path}: kan niet gelezen worden ({e.strerror}).") from None
+            raise InputError(f"{shown(source.path)}: cannot be read ({e.strerror}).",
+                             f"{shown(source.path)}: kan niet gelezen worden ({e.strerror}).") from None
         _check_text(source, content)
         target = _target_graph(source, settings)
         try:
@@ -276,12 +276,21 @@ def locate(iri: str, paths: Iterable[Path]) -> tuple[Path, int] | None:
 
 
 def locate_text(fragment: str, paths: Iterable[Path]) -> tuple[Path, int] | None:
-    """The first file and line containing `fragment` literally."""
+    """The first file and line containing `fragment` literally, outside comment lines."""
     for path in paths:
         for number, line in enumerate(_read_text(path).splitlines(), 1):
-            if fragment in line:
+            if fragment in line and not line.lstrip().startswith("#"):
                 return path, number
     return None
+
+
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the working folder when inside it, so `file:line` can be
+    clicked or typed back; absolute otherwise."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
 
 
 _TEXT_CACHE: dict[tuple[Path, float], str] = {}

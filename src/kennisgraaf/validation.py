@@ -18,7 +18,7 @@ from typing import Any
 from .config import Settings
 from .graph import LoadedGraph, load
 from .namespaces import prefixes
-from .reader import locate, read_shape_quads
+from .reader import locate, read_shape_quads, shown
 
 __all__ = ["SEVERITY_WORDS", "Problem", "ValidationReport", "format_report", "validate", "validate_graph"]
 
@@ -164,7 +164,7 @@ def _problem(result: Any, report_graph: Any, data: Any, graph: LoadedGraph, sear
         path=_show(path, short),
         value=_show(value, short),
         shape=short(shape) if isinstance(shape, rdflib.URIRef) else None,
-        file=_display(found[0], graph.settings.project_dir) if found else None,
+        file=shown(found[0]) if found else None,
         line=found[1] if found else None,
     )
 
@@ -227,12 +227,6 @@ def _show(term: Any, short: Any) -> str | None:
         return str(term)
     return "(" + type(term).__name__ + ")"
 
-
-def _display(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
 
 
 def _set_conforms(report_graph: Any, conforms: bool) -> None:

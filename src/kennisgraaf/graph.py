@@ -7,6 +7,7 @@ rdflib Graph (pyshacl is fast and correct only there), flattened over all named 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +46,13 @@ class LoadedGraph:
 
     def to_rdflib(self) -> rdflib.Graph:  # type: ignore[name-defined] # noqa: F821
         """A flat rdflib Graph of all quads, with derived kg:statedIn triples; checks every typed literal."""
-        return _flat_rdflib_graph(self)
+        # rdflib logs a traceback for each ill-typed literal; we report those ourselves, with file and line.
+        term_log = logging.getLogger("rdflib.term")
+        was_disabled, term_log.disabled = term_log.disabled, True
+        try:
+            return _flat_rdflib_graph(self)
+        finally:
+            term_log.disabled = was_disabled
 
 
 def load(

@@ -111,7 +111,7 @@ def validate_graph(graph: LoadedGraph, lang: str = "nl", only_files: bool = Fals
     search = graph.extra_files if only_files else graph.paths()
     problems = []
     for result in _results(report_graph):
-        problem = _problem(result, report_graph, data, graph, search, lang)
+        problem = _problem(result, report_graph, data, shapes, graph, search, lang)
         if only_files and problem.file is None:
             report_graph.remove((None, None, result))  # a pre-existing problem elsewhere in the graph
             continue
@@ -140,7 +140,9 @@ def _results(report_graph: Any) -> list[Any]:
     return list(report_graph.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "ValidationResult")))
 
 
-def _problem(result: Any, report_graph: Any, data: Any, graph: LoadedGraph, search: list[Path], lang: str) -> Problem:
+def _problem(
+    result: Any, report_graph: Any, data: Any, shapes: Any, graph: LoadedGraph, search: list[Path], lang: str
+) -> Problem:
     import rdflib
 
     def one(name: str) -> Any:
@@ -148,7 +150,8 @@ def _problem(result: Any, report_graph: Any, data: Any, graph: LoadedGraph, sear
 
     focus, path, value, shape = one("focusNode"), one("resultPath"), one("value"), one("sourceShape")
     severity = str(one("resultSeverity") or SH + "Violation").replace(SH, "")
-    messages = list(report_graph.objects(result, rdflib.URIRef(SH + "resultMessage")))
+    messages = _templates(shapes, one("sourceConstraint"), shape) or list(
+        report_graph.objects(result, rdflib.URIRef(SH + "resultMessage")))
     short = _shortener(graph.settings.base_iri)
     found = locate(str(focus), search) if isinstance(focus, rdflib.URIRef) else None
     if found is None and isinstance(value, rdflib.URIRef):
@@ -167,6 +170,18 @@ def _problem(result: Any, report_graph: Any, data: Any, graph: LoadedGraph, sear
         file=shown(found[0]) if found else None,
         line=found[1] if found else None,
     )
+
+
+def _templates(shapes: Any, constraint: Any, shape: Any) -> list[Any]:
+    """The shape's own sh:message in every language. pyshacl keeps only one language of a SPARQL
+    constraint's message in its results, so the templates are read from the shapes and filled here."""
+    import rdflib
+
+    message = rdflib.URIRef(SH + "message")
+    for node in (constraint, shape):
+        if node is not None and (found := list(shapes.objects(node, message))):
+            return found
+    return []
 
 
 def _pick(messages: list[Any], lang: str) -> str | None:

@@ -1,0 +1,104 @@
+"""Validation of new entries: every rule of the shapes is broken by one fixture, and the problem is reported at
+the right file and line, by the right rule, with a message a policy officer can act on, in Dutch and English."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kennisgraaf.config import Settings
+from kennisgraaf.errors import InputError
+from kennisgraaf.validation import format_report, validate
+
+ROOT = Path(__file__).resolve().parent.parent
+SHAPE_FIXTURES = sorted((ROOT / "tests" / "fixtures" / "shapes").glob("*.trig"))
+EXPECT = re.compile(r"# expect: (\S+) (\d+)")
+
+
+def expectation(fixture: Path) -> tuple[str, int]:
+    found = EXPECT.match(fixture.read_text("utf-8").splitlines()[0])
+    assert found, f"{fixture.name}: line 1 must be '# expect: <shape> <line>'"
+    return found.group(1), int(found.group(2))
+
+
+@pytest.fixture(scope="module")
+def settings() -> Settings:
+    return Settings.load(ROOT, environ={})
+
+
+def test_every_rule_has_a_fixture() -> None:
+    import rdflib
+
+    shapes = rdflib.Graph()
+    for path in (ROOT / "shapes").glob("*.ttl"):
+        shapes.parse(path, format="turtle")
+    kgsh = "https://w3id.org/kennisgraaf/def/shapes/"
+    rules = {str(s).removeprefix(kgsh) for s in shapes.subjects(rdflib.SH.message) if str(s).startswith(kgsh)}
+    rules |= {str(s).removeprefix(kgsh) for s, _, c in shapes.triples((None, rdflib.SH.sparql, None))
+              if str(s).startswith(kgsh)}
+    tested = {expectation(f)[0] for f in SHAPE_FIXTURES}
+    assert len(rules) > 50
+    assert rules - tested == set(), "rules without a fixture in tests/fixtures/shapes"
+
+
+@pytest.mark.parametrize("fixture", SHAPE_FIXTURES, ids=lambda p: p.stem)
+def test_each_fixture_breaks_its_rule_at_its_line(settings: Settings, fixture: Path) -> None:
+    shape, line = expectation(fixture)
+    report = validate(settings, [fixture], lang="nl")
+    hits = [p for p in report.problems if p.shape == f"kgsh:{shape}"]
+    assert hits, f"expected kgsh:{shape}, got {[p.shape for p in report.problems]}"
+    problem = hits[0]
+    assert (Path(problem.file).name, problem.line) == (fixture.name, line)
+    assert problem.message and "Voldoet niet aan de regel" not in problem.message
+    assert not re.search(r"\{[$?]\w+\}", problem.message), "a placeholder was left unfilled"
+    assert report.conforms == (problem.severity != "Violation" and not report.violations)
+
+
+@pytest.mark.parametrize("name", ["ClaimGraphShape", "AgreementShape_party_minCount", "BudgetShape_value_sum",
+                                  "KnownIriShape", "OrganisationShape_label_minCount"])
+def test_messages_come_in_english_too(settings: Settings, name: str) -> None:
+    fixture = ROOT / "tests" / "fixtures" / "shapes" / f"{name}.trig"
+    shape, _ = expectation(fixture)
+    dutch = [p.message for p in validate(settings, [fixture], lang="nl").problems if p.shape == f"kgsh:{shape}"]
+    english = [p.message for p in validate(settings, [fixture], lang="en").problems if p.shape == f"kgsh:{shape}"]
+    assert dutch and english and dutch != english
+    assert not re.search(r"\b(de|het|een|niet)\b", english[0]), english[0]
+
+
+def test_the_leiden_graph_conforms_with_one_known_warning(settings: Settings) -> None:
+    report = validate(settings)
+    assert report.violations == []
+    # The Jaarstukken 2023 name the Leidse verklaring studentenwelzijn without a date: a warning, not an error.
+    assert [p.focus_label for p in report.warnings] == ["Leidse verklaring studentenwelzijn"]
+
+
+def test_report_formats(settings: Settings) -> None:
+    fixture = ROOT / "tests" / "fixtures" / "missing-required.trig"
+    report = validate(settings, [fixture], lang="en")
+    text = format_report(report, "text")
+    assert text.startswith("tests/fixtures/missing-required.trig:39: violation: ") or ":39: violation: " in text
+    data = json.loads(format_report(report, "json"))
+    assert data["conforms"] is False
+    turtle = format_report(report, "turtle")
+    assert "sh:ValidationReport" in turtle and "sh:conforms false" in turtle
+
+
+@pytest.mark.parametrize("name", ["syntax-error", "unknown-prefix", "bad-date"])
+def test_unreadable_entries_are_input_errors_at_their_line(settings: Settings, name: str) -> None:
+    fixture = ROOT / "tests" / "fixtures" / f"{name}.trig"
+    _, line = expectation(fixture)
+    with pytest.raises(InputError) as raised:
+        validate(settings, [fixture])
+    message = raised.value.message("nl")
+    assert f"{fixture.name}:{line}:" in message and "Er is niets gebouwd of veranderd" in message
+
+
+def test_unknown_organisation_is_caught_as_a_typo(settings: Settings) -> None:
+    fixture = ROOT / "tests" / "fixtures" / "unknown-organisation.trig"
+    _, line = expectation(fixture)
+    report = validate(settings, [fixture])
+    assert [(p.shape, p.line, p.value) for p in report.violations] == [
+        ("kgsh:KnownIriShape", line, "organisatie:universiteit-leidn")]

@@ -90,7 +90,7 @@ def test_reading_never_fetches_a_url(scratch_settings: Settings, tmp_path: Path)
     requests: list[str] = []
 
     class Recorder(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             requests.append(self.path)
             self.send_response(200)
             self.end_headers()

@@ -12,6 +12,9 @@ __all__ = [
     "KennisgraafError",
     "NotBuiltError",
     "OutputError",
+    "ParameterError",
+    "QueryError",
+    "QueryTimeout",
     "ValidationFailed",
 ]
 
@@ -62,3 +65,22 @@ class OutputError(KennisgraafError):
     """An output would overwrite something the user wrote, or cannot be written."""
 
     exit_code = 2
+
+
+class QueryError(KennisgraafError):
+    """A SPARQL query cannot be run: a syntax error, a query too long or too deeply nested, an unreachable
+    endpoint, or the wrong output format for the kind of query."""
+
+    exit_code = 2
+
+
+class ParameterError(QueryError):
+    """A parameter of a canned query is missing, has a value of the wrong kind, or names nothing in the graph."""
+
+    exit_code = 2
+
+
+class QueryTimeout(QueryError):
+    """A query ran longer than its time limit and was stopped."""
+
+    exit_code = 3

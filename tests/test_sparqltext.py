@@ -1,0 +1,110 @@
+"""Reading SPARQL text: forms, variables, the WHERE group, limits on nesting, and binding with VALUES."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kennisgraaf.errors import QueryError
+from kennisgraaf.sparqltext import MAX_CHAIN, MAX_NESTING, bind, check, shape, tokens
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize("text, form, where", [
+    ("SELECT * WHERE { ?s ?p ?o }", "SELECT", "SELECT * WHERE {"),
+    ("select * { ?s ?p ?o }", "SELECT", "select * {"),
+    ("PREFIX ex: <http://ex/#{> # a comment with {\nASK { ?s ?p ?o }", "ASK",
+     "PREFIX ex: <http://ex/#{> # a comment with {\nASK {"),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT", "CONSTRUCT { ?s ?p ?o } WHERE {"),
+    ("CONSTRUCT { ?s ?p ?o } FROM <http://g> { ?s ?p ?o }", "CONSTRUCT", "CONSTRUCT { ?s ?p ?o } FROM <http://g> {"),
+    ("DESCRIBE ?e WHERE { ?e ?p ?o }", "DESCRIBE", "DESCRIBE ?e WHERE {"),
+    ("SELECT (EXISTS { ?a ?b ?c } AS ?x) WHERE { ?s ?p '{' }", "SELECT", "SELECT (EXISTS { ?a ?b ?c } AS ?x) WHERE {"),
+])
+def test_form_and_where_group(text: str, form: str, where: str) -> None:
+    found = shape(text)
+    assert found.form == form
+    assert found.where is not None and text[: found.where] == where
+
+
+def test_construct_where_and_describe_without_where_have_no_group_to_bind_in() -> None:
+    assert shape("CONSTRUCT WHERE { ?s ?p ?o }").where is None
+    assert shape("DESCRIBE <http://ex/a>").where is None
+    with pytest.raises(QueryError, match="WHERE group"):
+        bind("DESCRIBE ?e", {"e": ox.NamedNode("http://ex/a")})
+
+
+def test_variables_in_order_of_first_use_and_strings_are_not_code() -> None:
+    found = shape('SELECT ?b WHERE { ?a ?p "?notavar # not a comment" . $b ?p """{ ?x }""" } # ?y')
+    assert found.variables == ["b", "a", "p"]
+    assert found.depth == 1
+
+
+def test_less_than_is_an_operator_and_iris_are_iris() -> None:
+    kinds = [(t.kind, t.text) for t in tokens("FILTER(?a<?b && ?c <= 3) <http://ex/a?b=1>")]
+    assert ("punct", "<") in kinds and ("punct", "<=") in kinds and ("iri", "<http://ex/a?b=1>") in kinds
+
+
+def test_check_refuses_deep_nesting_long_chains_long_text_and_updates() -> None:
+    deep = "SELECT ?x WHERE { BIND(" + "STR(" * (MAX_NESTING + 5) + "1" + ")" * (MAX_NESTING + 5) + " AS ?x) }"
+    with pytest.raises(QueryError, match="nests brackets"):
+        check(deep, 1_000_000)
+    groups = "SELECT * WHERE " + "{" * 3000 + "}" * 3000
+    with pytest.raises(QueryError, match="nests brackets"):
+        check(groups, 1_000_000)
+    chain = "SELECT ?x WHERE { BIND(" + " + ".join(["1"] * (MAX_CHAIN + 10)) + " AS ?x) }"
+    with pytest.raises(QueryError, match="operators or patterns"):
+        check(chain, 1_000_000)
+    unions = "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * (MAX_CHAIN + 10)) + " }"
+    with pytest.raises(QueryError, match="operators or patterns"):
+        check(unions, 1_000_000)
+    with pytest.raises(QueryError, match="characters long"):
+        check("SELECT * WHERE { ?s ?p ?o }" + " " * 100, 50)
+    with pytest.raises(QueryError, match="not a SPARQL query"):
+        check("DELETE WHERE { ?s ?p ?o }", 1000)
+    with pytest.raises(QueryError, match="SERVICE"):
+        check("SELECT * WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", 1000, allow_service=False)
+
+
+def test_ordinary_queries_pass_the_checks() -> None:
+    text = "SELECT ?s WHERE { " + " ".join(f"?s <http://ex/p{i}> ?o{i} ." for i in range(200)) + " }"
+    assert check(text, 100_000).form == "SELECT"
+
+
+def test_bind_adds_one_values_block_at_the_start_of_the_where_group() -> None:
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    bound = bind(text, {"s": ox.NamedNode("http://ex/a"), "o": ox.Literal(2023)})
+    assert bound == (f'CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?o) {{ (<http://ex/a> "2023"^^<{XSD}integer>) }}'
+                     f' ?s ?p ?o }}')
+
+
+@pytest.mark.parametrize("value", [
+    'x" } } SELECT * WHERE { ?s ?p ?o } #',
+    "x' } DROP ALL",
+    "a>b<c",
+    "line\nbreak\t\\ and \\u0022",
+    '"""',
+])
+def test_a_literal_with_sparql_in_it_stays_one_literal(value: str) -> None:
+    bound = bind("SELECT ?v WHERE { ?s ?p ?v }", {"v": ox.Literal(value)})
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://ex/s"), ox.NamedNode("http://ex/p"), ox.Literal(value)))
+    store.add(ox.Quad(ox.NamedNode("http://ex/s"), ox.NamedNode("http://ex/p"), ox.Literal("other")))
+    rows = list(store.query(bound))
+    assert [row["v"] for row in rows] == [ox.Literal(value)]
+    assert shape(bound).form == "SELECT" and len([t for t in tokens(bound) if t.kind == "string"]) == 1
+
+
+def test_iris_cannot_carry_sparql() -> None:
+    for bad in ("http://ex/a> } SELECT", "http://ex/a b", 'http://ex/"'):
+        with pytest.raises(ValueError):
+            ox.NamedNode(bad)
+
+
+def test_bind_refuses_anything_but_one_term() -> None:
+    class Sneaky:
+        def __str__(self) -> str:
+            return '"a" } SELECT * { ?s ?p ?o'
+
+    with pytest.raises(QueryError, match="not one IRI or one literal"):
+        bind("SELECT * WHERE { ?s ?p ?o }", {"o": Sneaky()})  # type: ignore[dict-item]

@@ -25,3 +25,14 @@ if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${
     exit 1
 fi
 rm -f "$log"
+
+# The browser tests drive Debian's chromium (a browser download at install time cannot work everywhere).
+if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    else
+        echo "chromium is not installed and this is not root: the browser tests will be skipped." \
+             "Install Debian's chromium package (apt-get install chromium) to run them." >&2
+    fi
+fi

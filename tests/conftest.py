@@ -48,3 +48,29 @@ def built_store(built_settings: Settings):  # type: ignore[no-untyped-def]
     from kennisgraaf.store import open_store
 
     return open_store(built_settings)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_endpoint(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The query URL of a real `oxigraph serve --union-default-graph` on 127.0.0.1, holding the built graph
+    as `kennisgraaf export --format nquads` writes it."""
+    from oxigraph_server import serve
+
+    from kennisgraaf.export import export
+
+    folder = tmp_path_factory.mktemp("oxigraph")
+    dump = folder / "leiden.nq"
+    export(built_settings, fmt="nquads", output=dump)
+    with serve(dump, folder) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def kennisgraaf_server(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real `kennisgraaf serve` of the built graph on 127.0.0.1 (see tests/kennisgraaf_server.py), with a
+    short query timeout and small limits so the tests of those limits run fast."""
+    from kennisgraaf_server import serve
+
+    with serve(built_settings, tmp_path_factory.mktemp("serve"), "--query-timeout", "2", "--result-limit", "1000",
+               "--max-body-size", "200000", "--max-concurrent-queries", "8") as server:
+        yield server

@@ -241,3 +241,282 @@ def coverage(settings: Settings, check: bool) -> None:
         click.echo(f"Citaat niet gevonden in {quote.document}: {quote.claim}: {quote.text[:100]}")
     if check and not result.complete:
         sys.exit(1)
+
+
+# ------------------------------------------------------------------------------------------------ queries
+# `queries` lists the canned queries, `query NAME` runs one (a command per .rq file, so that `query NAME
+# --help` shows its own parameters), `sparql` runs an ad-hoc query. The query machinery is imported inside
+# the commands: `kennisgraaf query NAME` must start fast.
+
+_OUTPUT_FORMATS = ("table", "csv", "tsv", "json", "xml", "turtle", "ntriples", "jsonld", "rdfxml")
+_METAVARS = {"organisation": "NAME|IRI", "entity": "NAME|IRI", "year": "YEAR", "date": "YYYY-MM-DD",
+             "integer": "N", "literal": "TEXT"}
+
+
+def _timeout_alias(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Lets --timeout stand for the --query-timeout setting option of this command."""
+    for param in getattr(command, "__click_params__", []):
+        if param.name == "query_timeout":
+            param.opts.append("--timeout")
+            param.help = "Seconds the query may run before it is stopped (the setting query_timeout). [setting]"
+    return command
+
+
+def _output_options(formats: tuple[str, ...]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        command = click.option("--show-query", is_flag=True,
+                               help="Print the query as it would run (parameters bound) instead of running it.")(command)
+        command = click.option("--endpoint", metavar="URL", default=None,
+                               help="Run on this SPARQL 1.1 endpoint instead of the built graph. It should query "
+                                    "the union of its graphs (oxigraph serve --union-default-graph).")(command)
+        command = click.option("--format", "fmt", type=click.Choice(list(formats)), default="table",
+                               show_default=True,
+                               help="table for people; csv, tsv, json, xml (W3C results) for SELECT and ASK; "
+                                    "turtle, ntriples, jsonld, rdfxml for CONSTRUCT and DESCRIBE.")(command)
+        return command
+
+    return decorate
+
+
+def _print_result(result: Any, fmt: str, target: Any) -> None:
+    from .queries import labels, short_name
+
+    lang = target.language
+    if fmt != "table":
+        sys.stdout.buffer.write(result.serialize(fmt))
+        sys.stdout.buffer.flush()
+    elif result.kind == "ask":
+        click.echo(("ja" if result.boolean else "nee") if lang == "nl" else ("yes" if result.boolean else "no"))
+    elif result.kind == "graph":
+        sys.stdout.buffer.write(result.serialize("turtle"))
+        sys.stdout.buffer.flush()
+    else:
+        import os
+        import shutil
+
+        import pyoxigraph as ox
+
+        from .table import render
+
+        iris = [term.value for row in result.rows for term in row if isinstance(term, ox.NamedNode)]
+        names = labels(iris, target) if iris else {}
+        width = shutil.get_terminal_size().columns if "COLUMNS" in os.environ or sys.stdout.isatty() else None
+        click.echo(render(result.variables, result.rows, names, width,
+                          short=lambda iri: short_name(iri, target.base_iri)))
+        count = len(result.rows)
+        word = ("rij" if count == 1 else "rijen") if lang == "nl" else ("row" if count == 1 else "rows")
+        click.echo(f"({count} {word})", err=True)
+    if result.truncated:
+        n = len(result)
+        click.echo(f"Afgekapt na {n} resultaten (de instelling result_limit); er zijn er meer." if lang == "nl" else
+                   f"Cut off after {n} results (the setting result_limit); there are more.", err=True)
+
+
+@cli.command("queries")
+@settings_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_canned_queries(settings: Settings, fmt: str) -> None:
+    """List the canned queries with their summaries and parameters.
+
+    Example: kennisgraaf queries
+    """
+    from .catalogue import catalogue
+
+    found = catalogue(settings.path("queries_dir"))
+    if fmt == "json":
+        click.echo(json.dumps([q.to_dict() for q in found.values()], indent=2, ensure_ascii=False))
+        return
+    width = max((len(name) for name in found), default=0)
+    for name, canned in found.items():
+        click.echo(f"{name.ljust(width)}  {canned.summary}")
+        for param in canned.params:
+            default = f" [default: {param.default}]" if param.default is not None else ""
+            required = " (required)" if param.required else ""
+            click.echo(f"{' ' * width}    {param.option} {_METAVARS[param.type]}{required}{default}")
+    click.echo(f"\n{len(found)} canned queries in {settings.path('queries_dir')}. "
+               f"`kennisgraaf query NAME --help` shows one.")
+
+
+def _canned_command(canned: Any) -> click.Command:
+    """A command for one canned query: its parameters as options, plus the output and settings options."""
+    from .catalogue import PARAMETER_TYPES
+
+    def callback(settings: Settings, fmt: str, endpoint: str | None, show_query: bool, **values: Any) -> None:
+        from .queries import Target, prepare, run_canned
+
+        target = Target.of(settings, endpoint=endpoint)
+        given = {name: value for name, value in values.items() if value is not None}
+        if show_query:
+            text = prepare(canned, given, target)
+            click.echo(text, nl=not text.endswith("\n"))
+            return
+        _print_result(run_canned(canned, given, target), fmt, target)
+
+    command = _timeout_alias(settings_options(callback))
+    command = _output_options(("table",) + _allowed_formats(canned.form))(command)
+    for param in reversed(canned.params):
+        help_text = param.description or PARAMETER_TYPES[param.type]
+        if param.default is not None:
+            help_text += f" [default: {param.default}]"
+        command = click.option(
+            param.option, param.name, metavar=_METAVARS[param.type], required=param.required,
+            type=click.Choice(list(param.allowed)) if param.allowed else str, help=help_text,
+        )(command)
+    parts = [canned.summary + ("" if canned.summary.endswith(".") else ".")]
+    if canned.description:
+        parts.append(canned.description)
+    if canned.returns:
+        parts.append(f"Answer: {canned.returns}")
+    if canned.example:
+        parts.append(f"Example: {canned.example}")
+    return click.command(canned.name, help="\n\n".join(parts), short_help=canned.summary)(command)
+
+
+def _allowed_formats(form: str) -> tuple[str, ...]:
+    if form in ("CONSTRUCT", "DESCRIBE"):
+        return ("turtle", "ntriples", "jsonld", "rdfxml")
+    return ("csv", "tsv", "json", "xml")
+
+
+class _CannedQueries(click.Group):
+    """`kennisgraaf query NAME`: one command per canned query, read from the queries folder when asked for."""
+
+    def _folder(self, ctx: click.Context) -> Any:
+        folder = ctx.meta.get("kennisgraaf.queries_dir")
+        if folder is None:
+            try:
+                folder = Settings.load().path("queries_dir")
+            except KennisgraafError:
+                return None
+        return folder
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from .catalogue import query_names
+
+        folder = self._folder(ctx)
+        return query_names(folder) if folder is not None else []
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        from .catalogue import load_query
+
+        folder = self._folder(ctx)
+        path = folder / f"{cmd_name}.rq" if folder is not None else None
+        if path is None or not path.is_file():
+            return None
+        return _canned_command(load_query(path))
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        # The queries folder may be moved by --project or --queries-dir after the name: look ahead for them.
+        options: dict[str, str] = {}
+        for i, arg in enumerate(args[1:], 1):
+            for name in ("--project", "--queries-dir"):
+                if arg == name and i + 1 < len(args):
+                    options[name] = args[i + 1]
+                elif arg.startswith(name + "="):
+                    options[name] = arg.split("=", 1)[1]
+        if options:
+            overrides = {"queries_dir": options.get("--queries-dir")}
+            ctx.meta["kennisgraaf.queries_dir"] = Settings.load(options.get("--project"), overrides).path(
+                "queries_dir")
+        name = args[0] if args else ""
+        if args and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=3, cutoff=0.5)
+            hint = f" Did you mean: {', '.join(close)}?" if close else ""
+            raise click.UsageError(f"There is no canned query {name!r}.{hint} `kennisgraaf queries` lists them.",
+                                   ctx)
+        return super().resolve_command(ctx, args)
+
+
+@cli.group("query", cls=_CannedQueries)
+def query_group() -> None:
+    """Run a canned query from queries/: kennisgraaf query NAME [--PARAM VALUE ...].
+
+    `kennisgraaf queries` lists them with their parameters; `kennisgraaf query NAME --help` shows one.
+    Organisations can be given by IRI, name or abbreviation (--organisation UL).
+
+    Example: kennisgraaf query partners --year 2023
+    """
+
+
+@cli.command("sparql")
+@click.argument("text", required=False)
+@click.option("-f", "--file", "path", type=click.Path(dir_okay=False, allow_dash=True), default=None,
+              help="Read the query from this file ('-' for standard input).")
+@_output_options(_OUTPUT_FORMATS)
+@_timeout_alias
+@settings_options
+def sparql_command(settings: Settings, text: str | None, path: str | None, fmt: str, endpoint: str | None,
+                   show_query: bool) -> None:
+    """Run an ad-hoc SPARQL query, given as TEXT or with -f FILE, on the built graph or an endpoint.
+
+    The query sees the union of all named graphs (the facts); GRAPH ?claim { ... } adds their sources.
+
+    Example: kennisgraaf sparql 'SELECT ?org ?name WHERE { ?org a org:Organization ; rdfs:label ?name }'
+    """
+    from .errors import QueryError
+    from .queries import GRAPH_FORMATS, RESULT_FORMATS, Target
+    from .sparqltext import check
+
+    if (text is None) == (path is None):
+        raise click.UsageError("Give the query as TEXT or with -f FILE (one of the two).")
+    if path is not None:
+        try:
+            text = click.open_file(path, encoding="utf-8").read()
+        except (OSError, UnicodeDecodeError) as error:
+            raise QueryError(f"{path}: cannot be read ({error}).", f"{path}: kan niet worden gelezen ({error}).") \
+                from None
+    assert text is not None
+    text = _with_prefixes(text, settings.base_iri)
+    if show_query:
+        click.echo(text)
+        return
+    target = Target.of(settings, endpoint=endpoint)
+    form = check(text, target.max_length).form or ""
+    wanted = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
+    if fmt != "table" and fmt not in wanted:
+        raise QueryError(f"A {form} query cannot be written as {fmt}: use --format table|{'|'.join(wanted)}.",
+                         f"Een {form}-query kan niet als {fmt} worden geschreven: gebruik --format "
+                         f"table|{'|'.join(wanted)}.")
+    _print_result(target.execute(text), fmt, target)
+
+
+def _with_prefixes(text: str, base_iri: str) -> str:
+    """The query with PREFIX lines for the project's prefixes it uses but does not declare, so ad-hoc queries
+    can say org:, rdfs:, organisatie: and the like."""
+    import re
+
+    from .namespaces import prefixes
+    from .sparqltext import tokens
+
+    declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([\w-]*):", text)}
+    used = {t.text.split(":", 1)[0] for t in tokens(text) if t.kind == "word" and ":" in t.text}
+    table = prefixes(base_iri)
+    missing = sorted((used - declared) & set(table))
+    return "".join(f"PREFIX {name}: <{table[name]}>\n" for name in missing) + text
+
+
+# ------------------------------------------------------------------------------------------------ serve
+
+
+@cli.command()
+@settings_options
+def serve(settings: Settings) -> None:
+    """Serve the built graph: a SPARQL 1.1 endpoint at /sparql, pages to browse and query it, and its IRIs.
+
+    Read-only, fetches nothing from elsewhere (SERVICE is refused), and every query runs in a worker process
+    that is stopped after --query-timeout seconds. Ctrl-C stops the server.
+
+    Example: kennisgraaf serve --port 8000
+    """
+    from .serve import serve as run_server
+    from .store import current_release
+
+    current_release(settings)  # a clear message when nothing is built yet
+
+    def announce(url: str) -> None:
+        click.echo(f"Serving the graph at {url} (SPARQL endpoint: {url}sparql). Open {url} in a browser; "
+                   f"Ctrl-C stops.", err=True)
+
+    run_server(settings, announce)

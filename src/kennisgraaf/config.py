@@ -43,6 +43,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("query_timeout", 10.0, "Seconds a query may run before it is stopped.", kind=float),
     Setting("result_limit", 10000, "Most rows a query returns; more are cut off with a notice.", kind=int),
     Setting("max_query_length", 100_000, "Longest query text accepted, in characters.", kind=int),
+    Setting("host", "127.0.0.1", "Address `kennisgraaf serve` listens on (0.0.0.0: every interface)."),
+    Setting("port", 8000, "Port `kennisgraaf serve` listens on.", kind=int),
+    Setting("server_processes", 1, "Processes `kennisgraaf serve` answers requests in; each holds the graph in "
+            "memory and runs up to max_concurrent_queries queries.", kind=int),
+    Setting("max_concurrent_queries", 8, "Most queries the server runs at once; more are answered 503 "
+            "(try again later).", kind=int),
+    Setting("max_body_size", 1_000_000, "Largest request body the server accepts, in bytes.", kind=int),
+    Setting("allow_update", False, "Let the server run SPARQL Update on its in-memory copy of the graph "
+            "(never written to the build).", kind=bool),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -85,7 +94,7 @@ def _file_settings(project_dir: Path) -> tuple[dict[str, Any], str | None]:
 
 
 def _convert(setting: Setting, value: Any, origin: str) -> Any:
-    convert: Callable[[Any], Any] = setting.kind
+    convert: Callable[[Any], Any] = _boolean if setting.kind is bool else setting.kind
     try:
         converted = convert(value)
     except (TypeError, ValueError):
@@ -100,6 +109,17 @@ def _convert(setting: Setting, value: Any, origin: str) -> Any:
     if setting.kind in (int, float) and converted <= 0:
         raise ConfigError(f"Setting {setting.name} from {origin} is {value!r}; it must be greater than zero.")
     return converted
+
+
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise ValueError(value)
 
 
 @dataclass

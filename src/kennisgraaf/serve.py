@@ -1,0 +1,526 @@
+"""`kennisgraaf serve`: the built graph on the web — a SPARQL 1.1 Protocol endpoint at /sparql, a service
+description, VoID, dumps, linked-data pages and the canned queries — as a Starlette app run by uvicorn.
+
+Building the app (`create_app`) has no side effects. At startup the current build is copied into an
+in-memory store once (queries on it are several times faster than on the on-disk store) and shared with a
+pool of worker processes forked from the server (see `worker`): every query runs in a worker, which is killed
+when its time is up, so a runaway query never holds the server. Nothing runs a query in this process: /sparql
+waits for its worker's answer on the event loop (`worker.execute_async`), the pages wait for theirs in
+threads, so the event loop stays free and /health answers while queries run.
+
+    >>> from kennisgraaf.config import Settings
+    >>> app = create_app(Settings.load())   # nothing is opened until the app starts
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import time
+import urllib.parse
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import anyio
+import anyio.to_thread
+import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from . import worker
+from .config import Settings
+from .errors import QueryError, QueryTimeout
+from .protocol import GRAPH_TYPES, RESULT_TYPES, MediaType, Operation, ProtocolError, negotiate, parse_request, render
+from .queries import Target
+from .sparqltext import MAX_CHAIN, MAX_NESTING, QueryShape, check, shape
+
+__all__ = ["ServerState", "create_app", "serve"]
+
+log = logging.getLogger("kennisgraaf.serve")
+access_log = logging.getLogger("kennisgraaf.access")
+T = TypeVar("T")
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+class Busy(Exception):
+    """As many queries as allowed are running."""
+
+
+@dataclass
+class ServerState:
+    """What the running server holds: the in-memory graph, the workers' source key, limits and caches."""
+
+    settings: Settings
+    store: ox.Store
+    key: str
+    triples: int
+    timeout: float
+    limit: int
+    max_length: int
+    max_running: int
+    max_body: int
+    allow_update: bool
+    running: int = 0
+    generation: int = 0
+    limiter: anyio.CapacityLimiter | None = None
+    cache: dict[Any, Any] = field(default_factory=dict)
+    shapes: dict[str, QueryShape] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def base_iri(self) -> str:
+        return self.settings.base_iri
+
+    def target(self) -> Target:
+        """A queries.Target for canned queries and labels: runs on the same workers."""
+        return Target(self.key, timeout=self.timeout, limit=self.limit, max_length=self.max_length,
+                      base_iri=self.base_iri, language=self.settings.language)
+
+    def checked(self, text: str) -> QueryShape:
+        """The shape of a query that passed the checks (length, nesting, no SERVICE); QueryError if not."""
+        found = self.shapes.get(text)
+        if found is None:
+            found = check(text, self.max_length, allow_service=False)
+            if len(self.shapes) > 2000:
+                self.shapes.clear()
+            self.shapes[text] = found
+        return found
+
+    async def call(self, function: Callable[[], T]) -> T:
+        """Run `function` (which waits for a worker) in a thread, counted against max_concurrent_queries."""
+        if self.running >= self.max_running:
+            raise Busy()
+        self.running += 1
+        try:
+            return await anyio.to_thread.run_sync(function, limiter=self.limiter)
+        finally:
+            self.running -= 1
+
+    async def execute(self, job: worker.LocalJob) -> worker.Answer:
+        """Run `job` in a worker, counted against max_concurrent_queries; the event loop waits for the
+        answer without blocking."""
+        if self.running >= self.max_running:
+            raise Busy()
+        self.running += 1
+        try:
+            return await worker.execute_async(self.key, job, self.timeout)
+        finally:
+            self.running -= 1
+
+    def cached(self, key: Any, make: Callable[[], T]) -> T:
+        with self.lock:
+            if key not in self.cache:
+                self.cache[key] = make()
+            return self.cache[key]  # type: ignore[no-any-return]
+
+
+_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } }"
+
+
+def load_state(settings: Settings) -> ServerState:
+    """Copy the current build into memory and start the workers."""
+    from .store import open_store
+
+    on_disk = open_store(settings)
+    memory = ox.Store()
+    dump = on_disk.dump(format=ox.RdfFormat.N_QUADS)
+    assert dump is not None
+    memory.bulk_load(dump, ox.RdfFormat.N_QUADS)
+    del on_disk
+    triples = _count(memory, _TRIPLES)
+    max_running = int(settings.get("max_concurrent_queries"))
+    state = ServerState(
+        settings=settings, store=memory, key=worker.share(memory, "0"), triples=triples,
+        timeout=float(settings.get("query_timeout")), limit=int(settings.get("result_limit")),
+        max_length=int(settings.get("max_query_length")), max_running=max_running,
+        max_body=int(settings.get("max_body_size")), allow_update=bool(settings.get("allow_update")),
+    )
+    worker.keep_idle(max_running)
+    worker.warm(state.key, min(max_running, 4))
+    return state
+
+
+def _count(store: ox.Store, query: str) -> int:
+    results = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(results, ox.QuerySolutions)
+    for row in results:
+        return int(row[0].value)
+    return 0
+
+
+def state_of(request: Request) -> ServerState:
+    state: ServerState = request.app.state.kennisgraaf
+    return state
+
+
+# ------------------------------------------------------------------------------------------------ /sparql
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    return await _receive_body(request.receive, request.headers.get("content-length"), limit)
+
+
+async def sparql_endpoint(request: Request) -> Response:
+    """GET or POST a SPARQL query (or, when allowed, an update), as the SPARQL 1.1 Protocol says. (Queries
+    and updates are answered by SparqlFastPath before they get here; this answers the rest.)"""
+    state = state_of(request)
+    try:
+        body = await _read_body(request, state.max_body) if request.method == "POST" else b""
+        operation = parse_request(request.method, request.url.query, request.headers.get("content-type"), body)
+        if operation.kind == "description":
+            return await _description(request, state, operation)
+    except ProtocolError as error:
+        return _error(error.status, error.message, error.headers)
+    return await _operation(state, operation, request.headers.get("accept"))
+
+
+async def _operation(state: ServerState, operation: Operation, accept: str | None) -> Response:
+    try:
+        if operation.kind == "update":
+            return await _update(state, operation)
+        return await _query(accept, state, operation)
+    except ProtocolError as error:
+        return _error(error.status, error.message, error.headers)
+    except Busy:
+        return _busy(state)
+    except QueryTimeout as error:
+        return _error(503, error.en)
+    except QueryError as error:
+        return _error(400, error.en)
+
+
+_EXPOSED = "X-Result-Truncated, X-Result-Limit, X-Query-Time, Retry-After, Location"
+
+
+class SparqlFastPath:
+    """Answers SPARQL queries and updates at /sparql straight from ASGI, without Starlette's request, routing
+    and middleware (which cost more than the rest of a cheap query); everything else, including the service
+    description, goes on to `app`. Adds the CORS header itself, as CORSMiddleware would."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/sparql" or scope["method"] not in ("GET", "HEAD", "POST"):
+            await self.app(scope, receive, send)
+            return
+        headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+        state: ServerState = self.app.state.kennisgraaf
+        try:
+            body = await _receive_body(receive, headers.get("content-length"), state.max_body) \
+                if scope["method"] == "POST" else b""
+            operation = parse_request(scope["method"], scope["query_string"].decode("latin-1"),
+                                      headers.get("content-type"), body)
+        except ProtocolError as error:
+            response = _error(error.status, error.message, error.headers)
+        else:
+            if operation.kind == "description":
+                await self.app(scope, receive, send)
+                return
+            try:
+                response = await _operation(state, operation, headers.get("accept"))
+            except Exception as exc:  # a bug: logged, and answered as one
+                log.error("Error while answering %s /sparql", scope["method"], exc_info=exc)
+                response = _error(500, "Internal server error: this is a bug in kennisgraaf, and it has been "
+                                       "logged.")
+        if "origin" in headers:
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Expose-Headers"] = _EXPOSED
+        await response(scope, receive, send)
+
+
+async def _receive_body(receive: Receive, length: str | None, limit: int) -> bytes:
+    if length is not None:
+        try:
+            declared = int(length)
+        except ValueError:
+            raise ProtocolError(400, "The Content-Length header is not a number.") from None
+        if declared > limit:
+            raise ProtocolError(413, f"The request body is {declared:,} bytes; at most {limit:,} are accepted "
+                                     f"(the setting max_body_size).")
+    chunks, total = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        total += len(chunk)
+        if total > limit:
+            raise ProtocolError(413, f"The request body is larger than {limit:,} bytes (the setting "
+                                     f"max_body_size).")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def _busy(state: ServerState) -> Response:
+    return _error(503, f"The server is running as many queries as it allows ({state.max_running}); try again "
+                       f"in a moment.", {"Retry-After": "1"})
+
+
+def _not_acceptable(offered: tuple[MediaType, ...], fmt: str | None) -> Response:
+    types = ", ".join(m.media_type for m in offered)
+    names = ", ".join(m.name for m in offered)
+    what = f"format={fmt!r} is not one of {names}" if fmt else "None of the types in the Accept header can be given"
+    return _error(406, f"{what}. This answer is available as {types} (or format={names}).")
+
+
+async def _query(accept: str | None, state: ServerState, operation: Operation) -> Response:
+    found = state.checked(operation.text)
+    offered = GRAPH_TYPES if found.form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
+    media = negotiate(accept, offered, operation.fmt)
+    if media is None:
+        return _not_acceptable(offered, operation.fmt)
+    dataset = bool(operation.default_graphs or operation.named_graphs)
+    job = worker.LocalJob(
+        operation.text, state.limit,
+        default_graph=tuple(operation.default_graphs) if dataset else None,
+        named_graphs=tuple(operation.named_graphs) if dataset else None,
+        union="FROM" not in found.keywords,
+    )
+    answer = await state.execute(job)
+    data = await anyio.to_thread.run_sync(render, answer, media, state.base_iri) if len(answer.data) > 65536 \
+        else render(answer, media, state.base_iri)
+    headers = {"Vary": "Accept", "X-Query-Time": f"{answer.seconds * 1000:.1f}ms"}
+    if answer.truncated:
+        headers["X-Result-Truncated"] = "true"
+        headers["X-Result-Limit"] = str(state.limit)
+    charset = "; charset=utf-8" if media.name in ("csv", "tsv", "turtle", "trig") else ""
+    return Response(data, media_type=media.media_type + charset, headers=headers)
+
+
+async def _update(state: ServerState, operation: Operation) -> Response:
+    if not state.allow_update:
+        return _error(403, "This endpoint is read-only: SPARQL Update is not run here. (Whoever runs the server "
+                           "can allow it with the setting allow_update, on an in-memory copy of the graph.)")
+    text = operation.text
+    if len(text) > state.max_length:
+        return _error(400, f"The update is {len(text):,} characters long; at most {state.max_length:,} are "
+                           f"accepted (the setting max_query_length).")
+    found = shape(text)
+    if found.depth > MAX_NESTING or found.chain > MAX_CHAIN:
+        return _error(400, "The update nests too deeply or chains too many patterns; simplify it.")
+    refused = found.keywords & {"SERVICE", "LOAD"}
+    if refused:
+        return _error(400, f"Updates with {', '.join(sorted(refused))} are not run here: the server fetches "
+                           f"nothing from elsewhere.")
+    if state.running >= state.max_running:
+        return _busy(state)
+
+    if operation.default_graphs or operation.named_graphs:
+        return _error(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update.")
+
+    def apply() -> None:
+        with state.lock:
+            try:
+                state.store.update(text)
+            except SyntaxError as error:
+                raise QueryError(f"The update is not valid SPARQL: {error}") from None
+            except (OSError, ValueError, RuntimeError) as error:
+                raise QueryError(f"The update failed: {error}") from None
+            state.generation += 1
+            state.key = worker.share(state.store, str(state.generation))  # new workers see the change
+            state.cache.clear()
+            state.triples = _count(state.store, _TRIPLES)
+
+    state.running += 1
+    try:
+        await anyio.to_thread.run_sync(apply)
+    finally:
+        state.running -= 1
+    return Response(status_code=204)
+
+
+# ------------------------------------------------------------------------------------------------ description
+
+
+def _service_description(state: ServerState, endpoint: str) -> list[ox.Triple]:
+    service = ox.NamedNode(endpoint + "#service")
+    sd = lambda name: ox.NamedNode(SD + name)
+    triples = [
+        ox.Triple(service, RDF_TYPE, sd("Service")),
+        ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
+    ]
+    if state.allow_update:
+        triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "RDF_XML", "JSON-LD", "TriG", "N-Quads"):
+        triples.append(ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS_NS + name)))
+    dataset = ox.NamedNode(endpoint + "#dataset")
+    default = ox.NamedNode(endpoint + "#default-graph")
+    triples += [
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), default),
+        ox.Triple(default, RDF_TYPE, sd("Graph")),
+        ox.Triple(default, ox.NamedNode("http://rdfs.org/ns/void#triples"), ox.Literal(state.triples)),
+        ox.Triple(default, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+                  ox.Literal("The union of all named graphs: every fact, without its claim.", language="en")),
+    ]
+    return triples
+
+
+async def _description(request: Request, state: ServerState, operation: Operation) -> Response:
+    accept = request.headers.get("accept") or ""
+    preferred = negotiate(accept, (MediaType("html", "text/html"),) + GRAPH_TYPES)
+    if not operation.fmt and "text/html" in accept.lower() and preferred is not None and preferred.name == "html":
+        from .site import query_page  # a browser opening /sparql gets the query page
+
+        return await query_page(request)
+    media = negotiate(accept, GRAPH_TYPES, operation.fmt)
+    if media is None:
+        return _not_acceptable(GRAPH_TYPES, operation.fmt)
+    endpoint = str(request.url.replace(query="", fragment=""))
+    data = render_graph(_service_description(state, endpoint), media, state.base_iri)
+    return Response(data, media_type=media.media_type, headers={"Vary": "Accept"})
+
+
+def render_graph(triples: list[ox.Triple], media: MediaType, base_iri: str) -> bytes:
+    """Triples in the chosen RDF format, sorted, with the project's prefixes."""
+    nt = ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.N_TRIPLES)
+    assert nt is not None
+    return render(worker.Answer("graph", nt), media, base_iri)
+
+
+# ------------------------------------------------------------------------------------------------ health
+
+
+async def health(request: Request) -> Response:
+    state = state_of(request)
+    return JSONResponse({"status": "ok", "triples": state.triples, "running_queries": state.running,
+                         "max_concurrent_queries": state.max_running})
+
+
+# ------------------------------------------------------------------------------------------------ app
+
+
+class AccessLog:
+    """Logs one line per request: client, method, path, status, bytes and the time it took."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status, size = 500, 0
+
+        async def sending(message: Message) -> None:
+            nonlocal status, size
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            elif message["type"] == "http.response.body":
+                size += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            if access_log.isEnabledFor(logging.INFO):
+                client = scope.get("client") or ("-", 0)
+                path = scope.get("path", "")
+                query = scope.get("query_string", b"")
+                if query:
+                    path += "?" + urllib.parse.unquote(query.decode("latin-1"))[:300]
+                access_log.info('%s "%s %s" %d %d %.1fms', client[0], scope.get("method"), path, status, size,
+                                (time.perf_counter() - started) * 1000)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    log.error("Error while answering %s %s", request.method, request.url.path, exc_info=exc)
+    return _error(500, "Internal server error: this is a bug in kennisgraaf, and it has been logged.")
+
+
+def create_app(settings: Settings, state: ServerState | None = None) -> ASGIApp:
+    """The web app for the project of `settings`. The build is loaded when the app starts (or give `state`)."""
+    from . import site
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        loaded = state or load_state(settings)
+        loaded.limiter = anyio.CapacityLimiter(loaded.max_running + 4)
+        app.state.kennisgraaf = loaded
+        log.info("Serving %d triples; queries run in worker processes (%d at once, %g s each)", loaded.triples,
+                 loaded.max_running, loaded.timeout)
+        try:
+            yield
+        finally:
+            worker.shutdown()
+
+    routes = [
+        Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
+        Route("/health", health, methods=["GET"]),
+        *site.routes(),
+    ]
+    middleware = [
+        Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
+                   allow_headers=["*"], expose_headers=["X-Result-Truncated", "X-Result-Limit", "X-Query-Time",
+                                                        "Retry-After", "Location"], max_age=3600),
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
+                    exception_handlers={Exception: _server_error})
+    return AccessLog(SparqlFastPath(app))
+
+
+_SETTINGS_VARIABLE = "KENNISGRAAF_SERVE_SETTINGS"
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+
+
+def app_from_environment() -> ASGIApp:
+    """The app for one of several server processes: its settings come from the process that started it."""
+    import json
+
+    given = json.loads(os.environ[_SETTINGS_VARIABLE])
+    _configure_logging()
+    return create_app(Settings.load(given["project_dir"], given["values"]))
+
+
+def serve(settings: Settings, announce: Callable[[str], None] | None = None) -> None:
+    """Run the server on the host and port of the settings until it is stopped (Ctrl-C)."""
+    import json
+
+    import uvicorn
+
+    _configure_logging()
+    host, port = str(settings.get("host")), int(settings.get("port"))
+    processes = int(settings.get("server_processes"))
+    if processes > 1 and settings.get("allow_update"):
+        log.warning("allow_update keeps one copy of the graph: serving from one process, not %d", processes)
+        processes = 1
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{shown if ':' not in shown else '[' + shown + ']'}:{port}/"
+    if announce is not None:
+        announce(url)
+    options: dict[str, Any] = {"host": host, "port": port, "access_log": False, "log_level": "info",
+                               "timeout_graceful_shutdown": 5, "server_header": False}
+    if processes == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    os.environ[_SETTINGS_VARIABLE] = json.dumps({
+        "project_dir": str(settings.project_dir),
+        "values": {name: str(value) for name, value in settings.values.items()},
+    })
+    uvicorn.run("kennisgraaf.serve:app_from_environment", factory=True, workers=processes, **options)

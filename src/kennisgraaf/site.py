@@ -1,0 +1,492 @@
+"""The pages for people and the linked data: home, query page, a page and an API per canned query, the
+OpenAPI document, VoID, dumps, and `{base}id/...` → 303 → `{base}doc/...` as the Dutch URI strategy has it.
+
+Every query here runs in a worker process, like those sent to /sparql, and counts against the same limit.
+Links to things in the graph point at this server: `{base}id/organisatie/lumc` is linked as
+`/doc/organisatie/lumc` of whatever address the page was asked for (so on localhost, the base IRI maps onto
+the local address); the real IRI is shown as text.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from . import worker
+from .errors import QueryError, QueryTimeout
+from .namespaces import KG, prefixes
+from .protocol import GRAPH_TYPES, RESULT_TYPES, MediaType, negotiate
+from .queries import labels, run_canned, short_name
+from .serve import Busy, ServerState, _busy, _error, _not_acceptable, render_graph, state_of
+
+__all__ = ["query_page", "routes"]
+
+WEB = Path(__file__).resolve().parent / "web"
+DUMPS = {"ttl": ("turtle", "text/turtle; charset=utf-8"), "trig": ("trig", "application/trig; charset=utf-8"),
+         "nt": ("ntriples", "application/n-triples"), "nq": ("nquads", "application/n-quads")}
+DOC_TYPES = (MediaType("html", "text/html", ("application/xhtml+xml",)),) + GRAPH_TYPES[:4]
+EXTENSIONS = {"html": "html", "ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
+PROV = "http://www.w3.org/ns/prov#"
+VOID = "http://rdfs.org/ns/void#"
+DCTERMS = "http://purl.org/dc/terms/"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+_templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB / "templates")), autoescape=True,
+                                trim_blocks=True, lstrip_blocks=True)
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+
+
+class Linker:
+    """Turns IRIs into links on this server and into short names."""
+
+    def __init__(self, request: Request, state: ServerState) -> None:
+        self.root = str(request.base_url)
+        self.base = state.base_iri
+        self.names: dict[str, str] = {}
+
+    def href(self, iri: str) -> str:
+        if iri.startswith(self.base + "id/"):
+            return self.root + "doc/" + iri[len(self.base) + 3:]
+        if iri.startswith(KG):
+            return self.root + "doc/def/" + iri[len(KG):]
+        return iri
+
+    def short(self, iri: str) -> str:
+        return short_name(iri, self.base)
+
+    def name(self, iri: str) -> str:
+        return self.names.get(iri) or self.short(iri)
+
+
+def _page(template: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+    state = state_of(request)
+    html = _templates.get_template(template).render(root=str(request.base_url), base_iri=state.base_iri,
+                                                     kg=KG, **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def _select(state: ServerState, text: str, union: bool = True, limit: int | None = None) -> list[list[Any]]:
+    answer = worker.execute(state.key, worker.LocalJob(text, limit or state.limit, union=union), state.timeout)
+    solutions = ox.parse_query_results(answer.data, format=ox.QueryResultsFormat.TSV)
+    assert isinstance(solutions, ox.QuerySolutions)
+    return [list(row) for row in solutions]
+
+
+def _term(term: Any, linker: Linker) -> dict[str, Any]:
+    """A term for a template: text, link, and the kind of term."""
+    if term is None:
+        return {"text": "", "href": None}
+    if isinstance(term, ox.NamedNode):
+        return {"text": linker.name(term.value), "href": linker.href(term.value), "iri": term.value}
+    if isinstance(term, ox.Literal):
+        extra = f"@{term.language}" if term.language else ""
+        return {"text": term.value, "href": None, "lang": extra}
+    return {"text": str(term), "href": None}
+
+
+async def _run(request: Request, function: Callable[[], Any]) -> Any:
+    return await state_of(request).call(function)
+
+
+def _query_errors(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await handler(request)  # type: ignore[no-any-return]
+        except Busy:
+            return _busy(state_of(request))
+        except QueryTimeout as error:
+            return _error(503, error.en)
+        except QueryError as error:
+            return _error(400, error.en)
+
+    return wrapped
+
+
+# ------------------------------------------------------------------------------------------------ home
+
+
+def _counts(state: ServerState) -> dict[str, Any]:
+    from .store import read_report
+
+    def make() -> dict[str, Any]:
+        try:
+            counts: dict[str, Any] = read_report(state.settings)["counts"]
+        except (OSError, KeyError, ValueError):
+            counts = {}
+        counts["triples"] = state.triples
+        return counts
+
+    return state.cached("counts", make)
+
+
+def _catalogue(state: ServerState) -> dict[str, Any]:
+    from .catalogue import catalogue
+
+    return catalogue(state.settings.path("queries_dir"))
+
+
+async def home(request: Request) -> Response:
+    state = state_of(request)
+    return _page("home.html", request, counts=_counts(state), queries=_catalogue(state).values(),
+                 dumps=sorted(DUMPS))
+
+
+# ------------------------------------------------------------------------------------------------ query page
+
+EXAMPLES = [
+    ("Organisations and their names", """PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?organisation ?name WHERE {
+  ?organisation a org:Organization ; rdfs:label ?name .
+}
+ORDER BY ?name"""),
+    ("Where a fact comes from: claims, documents and quotes", """PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX kg: <https://w3id.org/kennisgraaf/def/>
+SELECT ?claim ?document ?quote WHERE {
+  GRAPH ?claim { ?claim prov:wasDerivedFrom ?document ; kg:quote ?quote . }
+}
+LIMIT 50"""),
+    ("Things per class", """SELECT ?class (COUNT(?thing) AS ?things) WHERE {
+  ?thing a ?class .
+}
+GROUP BY ?class
+ORDER BY DESC(?things)"""),
+]
+
+
+async def query_page(request: Request) -> Response:
+    state = state_of(request)
+    examples = [{"title": title, "text": text} for title, text in EXAMPLES]
+    for canned in _catalogue(state).values():
+        examples.append({"title": f"{canned.name}: {canned.summary}", "text": canned.text})
+    return _page("query.html", request, examples=examples, query=request.query_params.get("query") or
+                 EXAMPLES[0][1], prefixes=prefixes(state.base_iri))
+
+
+# ------------------------------------------------------------------------------------------------ canned queries
+
+
+def _values(request: Request, canned: Any) -> dict[str, str]:
+    return {p.name: request.query_params[p.name] for p in canned.params if request.query_params.get(p.name)}
+
+
+@_query_errors
+async def canned_page(request: Request) -> Response:
+    state = state_of(request)
+    canned = _catalogue(state).get(request.path_params["name"])
+    if canned is None:
+        return _page("error.html", request, 404, title="Not found",
+                     message=f"There is no canned query {request.path_params['name']!r}.")
+    values = _values(request, canned)
+    ready = all(p.name in values for p in canned.params if p.required)
+    result, error = None, None
+    linker = Linker(request, state)
+    if ready:
+        try:
+            def run() -> Any:
+                found = run_canned(canned, values, state.target())
+                iris = [t.value for row in found.rows for t in row if isinstance(t, ox.NamedNode)]
+                iris += [t.value for triple in found.triples for t in triple if isinstance(t, ox.NamedNode)]
+                linker.names = labels(iris, state.target()) if iris else {}
+                return found
+
+            result = await _run(request, run)
+        except QueryTimeout:
+            raise
+        except QueryError as problem:
+            error = problem.en
+    table = None
+    if result is not None:
+        if result.kind == "graph":
+            table = {"variables": ["subject", "predicate", "object"],
+                     "rows": [[_term(t, linker) for t in triple] for triple in result.triples]}
+        elif result.kind == "ask":
+            table = {"variables": ["answer"], "rows": [[{"text": "yes" if result.boolean else "no"}]]}
+        else:
+            table = {"variables": result.variables, "rows": [[_term(t, linker) for t in row] for row in result.rows]}
+    query_string = urllib.parse.urlencode(values)
+    formats = ["turtle", "jsonld"] if canned.form in ("CONSTRUCT", "DESCRIBE") else ["csv", "json"]
+    api = {fmt: f"{request.base_url}api/{canned.name}?{query_string}{'&' if query_string else ''}format={fmt}"
+           for fmt in formats}
+    return _page("canned.html", request, canned=canned, values=values, table=table, error=error, api=api,
+                 truncated=result is not None and result.truncated, limit=state.limit)
+
+
+@_query_errors
+async def canned_api(request: Request) -> Response:
+    state = state_of(request)
+    canned = _catalogue(state).get(request.path_params["name"])
+    if canned is None:
+        return _error(404, f"There is no canned query {request.path_params['name']!r}; /openapi.json lists them.")
+    known = {p.name for p in canned.params} | {"format"}
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        return _error(400, f"The query {canned.name} has no parameter {', '.join(unknown)}; its parameters: "
+                           f"{', '.join(p.name for p in canned.params) or 'none'}.")
+    offered = GRAPH_TYPES if canned.form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
+    fmt = request.query_params.get("format")
+    media = negotiate(request.headers.get("accept"), offered, fmt)
+    if media is None:
+        return _not_acceptable(offered, fmt)
+    values = _values(request, canned)
+    result = await _run(request, lambda: run_canned(canned, values, state.target()))
+    headers = {"Vary": "Accept"}
+    if result.truncated:
+        headers["X-Result-Truncated"] = "true"
+        headers["X-Result-Limit"] = str(state.limit)
+    if result.kind == "graph":
+        data = render_graph(result.triples, media, state.base_iri)
+    else:
+        data = result.serialize(media.name)
+    charset = "; charset=utf-8" if media.name in ("csv", "tsv", "turtle", "trig") else ""
+    return Response(data, media_type=media.media_type + charset, headers=headers)
+
+
+_SCHEMAS: dict[str, dict[str, Any]] = {"year": {"type": "integer", "minimum": 1000, "maximum": 9999}, "integer": {"type": "integer"},
+            "date": {"type": "string", "format": "date"}}
+
+
+async def openapi(request: Request) -> Response:
+    from importlib.metadata import version
+
+    state = state_of(request)
+    paths: dict[str, Any] = {}
+    for canned in _catalogue(state).values():
+        graph = canned.form in ("CONSTRUCT", "DESCRIBE")
+        offered = GRAPH_TYPES if graph else RESULT_TYPES
+        parameters = []
+        for param in canned.params:
+            schema: dict[str, Any] = dict(_SCHEMAS.get(param.type, {"type": "string"}))
+            if param.allowed:
+                schema["enum"] = list(param.allowed)
+            if param.default is not None:
+                schema["default"] = param.default
+            parameters.append({"name": param.name, "in": "query", "required": param.required,
+                               "description": param.description or param.type, "schema": schema})
+        parameters.append({"name": "format", "in": "query", "required": False,
+                           "description": "The format of the answer (instead of the Accept header).",
+                           "schema": {"type": "string", "enum": [m.name for m in offered]}})
+        paths[f"/api/{canned.name}"] = {"get": {
+            "operationId": canned.name, "summary": canned.summary, "description": canned.description,
+            "tags": canned.tags, "parameters": parameters,
+            "responses": {
+                "200": {"description": canned.returns or "The results.",
+                        "content": {m.media_type: {"schema": {"type": "string" if m.name in ("csv", "tsv", "turtle",
+                                                                                             "ntriples", "trig",
+                                                                                             "nquads", "xml",
+                                                                                             "rdfxml")
+                                                              else "object"}} for m in offered}},
+                "400": {"description": "A parameter is missing or has a wrong value."},
+                "406": {"description": "The format asked for is not available."},
+                "503": {"description": "Too many queries at once (see Retry-After), or the query took too long."},
+            },
+        }}
+    paths["/sparql"] = {"get": {"operationId": "sparql", "summary": "SPARQL 1.1 Protocol query endpoint",
+                                "parameters": [{"name": "query", "in": "query", "required": False,
+                                                "schema": {"type": "string"}}],
+                                "responses": {"200": {"description": "Query results or service description."}}}}
+    document = {"openapi": "3.0.3",
+                "info": {"title": "kennisgraaf: the knowledge graph of Leiden Kennisstad", "version": version("kennisgraaf"),
+                         "description": "The canned queries of the graph as a web API, and its SPARQL endpoint."},
+                "servers": [{"url": str(request.base_url).rstrip("/")}], "paths": paths}
+    return JSONResponse(document)
+
+
+# ------------------------------------------------------------------------------------------------ linked data
+
+
+async def redirect_id(request: Request) -> Response:
+    target = f"{request.base_url}doc/{request.path_params['path']}"
+    return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+
+
+async def redirect_def(request: Request) -> Response:
+    target = f"{request.base_url}doc/def/{request.path_params['path']}"
+    return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+
+
+def _entity_iri(state: ServerState, path: str) -> str:
+    if path.startswith("def/"):
+        return KG + path[4:]
+    return state.base_iri + "id/" + path
+
+
+@_query_errors
+async def document(request: Request) -> Response:
+    state = state_of(request)
+    path: str = request.path_params["path"]
+    fmt = request.query_params.get("format")
+    stem, dot, extension = path.rpartition(".")
+    if dot and extension in EXTENSIONS and "/" not in extension:
+        path, fmt = stem, EXTENSIONS[extension]
+    media = negotiate(request.headers.get("accept"), DOC_TYPES, fmt)
+    if media is None:
+        return _not_acceptable(DOC_TYPES, fmt)
+    iri = _entity_iri(state, path)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return _page("error.html", request, 404, title="Not found", message=f"{iri} is not a valid IRI.")
+    if media.name != "html":
+        query = f"CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} }} WHERE {{ {{ {node} ?p ?o }} UNION {{ ?s ?q {node} }} }}"
+        answer = await _run(request, lambda: worker.execute(state.key, worker.LocalJob(query, state.limit),
+                                                            state.timeout))
+        if not answer.data:
+            return _error(404, f"Nothing in the graph is called <{iri}>.")
+        from .protocol import render
+
+        return Response(render(answer, media, state.base_iri), media_type=media.media_type,
+                        headers={"Vary": "Accept"})
+    linker = Linker(request, state)
+
+    def gather() -> dict[str, Any]:
+        facts = _select(state, f"""
+            SELECT ?p ?o ?g ?doc ?quote WHERE {{
+              {{ {node} ?p ?o }} UNION {{
+                GRAPH ?g {{ {node} ?p ?o }}
+                OPTIONAL {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?doc }} }}
+                OPTIONAL {{ GRAPH ?g {{ ?g <{KG}quote> ?quote }} }}
+              }}
+            }}""", union=False)
+        incoming = _select(state, f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s", limit=500)
+        iris = {iri} | {t.value for row in facts + incoming for t in row if isinstance(t, ox.NamedNode)}
+        linker.names = labels(sorted(iris), state.target())
+        return {"facts": facts, "incoming": incoming}
+
+    found = await _run(request, gather)
+    if not found["facts"] and not found["incoming"]:
+        return _page("error.html", request, 404, title="Not found", message=f"Nothing in the graph is called {iri}.")
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    for p, o, g, doc, quote in found["facts"]:
+        key = (str(p), str(o))
+        fact = grouped.setdefault(key, {"property": _term(p, linker), "value": _term(o, linker), "sources": {}})
+        if g is not None and doc is not None:
+            source = fact["sources"].setdefault(g.value, {"claim": _term(g, linker), "document": _term(doc, linker),
+                                                          "quotes": []})
+            if quote is not None and quote.value not in source["quotes"]:
+                source["quotes"].append(quote.value)
+    facts = sorted(grouped.values(), key=lambda f: (f["property"]["text"] != "rdf:type",
+                                                    f["property"]["text"], f["value"]["text"]))
+    for fact in facts:
+        fact["sources"] = sorted(fact["sources"].values(), key=lambda s: s["claim"]["text"])
+    incoming = [{"subject": _term(s, linker), "property": _term(p, linker)} for s, p in found["incoming"]]
+    title = linker.names.get(iri) or linker.short(iri)
+    return _page("entity.html", request, iri=iri, title=title, facts=facts, incoming=incoming,
+                 formats={name: f"{request.base_url}doc/{path}.{ext}"
+                          for ext, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))})
+
+
+# ------------------------------------------------------------------------------------------------ VoID, dumps
+
+
+def _void(state: ServerState, root: str) -> list[ox.Triple]:
+    def count(query: str) -> int:
+        rows = _select(state, query)
+        return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
+
+    id_space = state.base_iri + "id/"
+    dataset = ox.NamedNode(root + ".well-known/void#leiden")
+    v = lambda name: ox.NamedNode(VOID + name)
+    a = ox.NamedNode(RDF_TYPE)
+    triples = [
+        ox.Triple(dataset, a, v("Dataset")),
+        ox.Triple(dataset, ox.NamedNode(DCTERMS + "title"), ox.Literal("Kennisgraaf Leiden Kennisstad", language="nl")),
+        ox.Triple(dataset, ox.NamedNode(DCTERMS + "description"),
+                  ox.Literal("Who works with whom in Leiden Kennisstad, through which agreements, initiatives, "
+                             "themes and budgets; every fact traced to the sentence of a municipal document that "
+                             "states it.", language="en")),
+        ox.Triple(dataset, v("sparqlEndpoint"), ox.NamedNode(root + "sparql")),
+        ox.Triple(dataset, v("uriSpace"), ox.Literal(id_space)),
+        ox.Triple(dataset, v("vocabulary"), ox.NamedNode(KG)),
+        ox.Triple(dataset, v("triples"), ox.Literal(state.triples)),
+        ox.Triple(dataset, v("entities"), ox.Literal(count(
+            f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), {ox.Literal(id_space)})) }}"))),
+        ox.Triple(dataset, v("classes"), ox.Literal(count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"))),
+        ox.Triple(dataset, v("properties"), ox.Literal(count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"))),
+        ox.Triple(dataset, v("distinctSubjects"), ox.Literal(count(
+            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))),
+        ox.Triple(dataset, v("distinctObjects"), ox.Literal(count(
+            "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"))),
+    ]
+    for extension in sorted(DUMPS):
+        triples.append(ox.Triple(dataset, v("dataDump"), ox.NamedNode(f"{root}dumps/leiden.{extension}")))
+    graphs = ox.NamedNode(root + ".well-known/void#named-graphs")
+    triples += [
+        ox.Triple(dataset, v("subset"), graphs),
+        ox.Triple(graphs, a, v("Dataset")),
+        ox.Triple(graphs, ox.NamedNode(DCTERMS + "title"),
+                  ox.Literal("The named graphs: one per claim (facts with their source and quote), and the "
+                             "ontology", language="en")),
+        ox.Triple(graphs, v("documents"), ox.Literal(count(
+            "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))),
+    ]
+    classes = _select(state, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c")
+    for number, (cls, n) in enumerate(classes, 1):
+        part = ox.NamedNode(f"{root}.well-known/void#class-{number}")
+        triples += [ox.Triple(dataset, v("classPartition"), part), ox.Triple(part, v("class"), cls),
+                    ox.Triple(part, v("entities"), ox.Literal(int(n.value)))]
+    properties = _select(state, "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } "
+                                "GROUP BY ?p ORDER BY ?p")
+    for number, (prop, n) in enumerate(properties, 1):
+        part = ox.NamedNode(f"{root}.well-known/void#property-{number}")
+        triples += [ox.Triple(dataset, v("propertyPartition"), part), ox.Triple(part, v("property"), prop),
+                    ox.Triple(part, v("triples"), ox.Literal(int(n.value)))]
+    return triples
+
+
+@_query_errors
+async def void(request: Request) -> Response:
+    state = state_of(request)
+    fmt = request.query_params.get("format")
+    media = negotiate(request.headers.get("accept"), GRAPH_TYPES, fmt)
+    if media is None:
+        return _not_acceptable(GRAPH_TYPES, fmt)
+    root = str(request.base_url)
+    triples = await _run(request, lambda: state.cached(("void", root), lambda: _void(state, root)))
+    return Response(render_graph(triples, media, state.base_iri), media_type=media.media_type,
+                    headers={"Vary": "Accept"})
+
+
+async def dump(request: Request) -> Response:
+    import anyio.to_thread
+
+    from .export import serialize_sorted
+
+    state = state_of(request)
+    extension = request.path_params["extension"]
+    if extension not in DUMPS:
+        return _error(404, f"There is no dump leiden.{extension}; there are: "
+                           f"{', '.join('leiden.' + e for e in sorted(DUMPS))}.")
+    fmt, media_type = DUMPS[extension]
+    data = await anyio.to_thread.run_sync(
+        lambda: state.cached(("dump", fmt), lambda: serialize_sorted(list(state.store), fmt, state.base_iri)))
+    return Response(data, media_type=media_type,
+                    headers={"Content-Disposition": f'inline; filename="leiden.{extension}"'})
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        Route("/", home, methods=["GET"]),
+        Route("/query", query_page, methods=["GET"]),
+        Route("/queries/{name}", canned_page, methods=["GET"]),
+        Route("/api/{name}", canned_api, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/id/{path:path}", redirect_id, methods=["GET"]),
+        Route("/def/{path:path}", redirect_def, methods=["GET"]),
+        Route("/doc/{path:path}", document, methods=["GET"]),
+        Route("/.well-known/void", void, methods=["GET"]),
+        Route("/dumps/leiden.{extension}", dump, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=str(WEB / "static")), name="static"),
+    ]

@@ -1,0 +1,161 @@
+"""The linked data and the pages of a real `kennisgraaf serve`: 303 from /id/ to /doc/, entity pages with their
+sources and quotes, VoID, dumps, the home page, the canned query pages, /api/{name} and /openapi.json."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+ID = "https://w3id.org/kennisgraaf/id/"
+KG = "https://w3id.org/kennisgraaf/def/"
+VOID = "http://rdfs.org/ns/void#"
+LUMC = ID + "organisatie/lumc"
+
+
+@pytest.fixture(scope="module")
+def server(kennisgraaf_server):  # type: ignore[no-untyped-def]
+    return kennisgraaf_server
+
+
+def test_id_answers_303_see_other_to_doc(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.url + "id/organisatie/lumc")
+    assert response.status_code == 303
+    assert response.headers["location"] == server.url + "doc/organisatie/lumc"
+    term = httpx.get(server.url + "def/Claim")
+    assert term.status_code == 303 and term.headers["location"] == server.url + "doc/def/Claim"
+
+
+@pytest.mark.parametrize(("accept", "extension", "rdf_format"), [
+    ("text/turtle", "", ox.RdfFormat.TURTLE),
+    ("application/ld+json", "", ox.RdfFormat.JSON_LD),
+    ("application/n-triples", "", ox.RdfFormat.N_TRIPLES),
+    ("text/html", ".ttl", ox.RdfFormat.TURTLE),
+    ("*/*", ".jsonld", ox.RdfFormat.JSON_LD),
+    ("text/html", ".nt", ox.RdfFormat.N_TRIPLES),
+])
+def test_doc_gives_rdf_by_accept_or_extension(server, accept, extension, rdf_format) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.url + "id/organisatie/lumc" + extension, headers={"Accept": accept},
+                         follow_redirects=True)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == rdf_format.media_type
+    triples = list(ox.parse(response.content, format=rdf_format))
+    label = ox.Quad(ox.NamedNode(LUMC), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+                    ox.Literal("LUMC", language="nl"))
+    assert label in triples
+
+
+def test_entity_page_shows_facts_as_links_with_source_and_quote(server, built_store) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.url + "id/organisatie/lumc", headers={"Accept": "text/html"}, follow_redirects=True)
+    assert response.status_code == 200
+    page = response.text
+    assert "<h1>LUMC</h1>" in page
+    assert f'href="{server.url}doc/organisatietype/' in page or f'href="{server.url}doc/' in page
+    quotes = [row[0].value for row in built_store.query(
+        f"SELECT ?quote WHERE {{ GRAPH ?claim {{ <{LUMC}> ?p ?o . ?claim <{KG}quote> ?quote }} }}")]
+    assert quotes
+    import html
+
+    assert any(html.escape(quote, quote=False) in page for quote in quotes)
+    assert f'href="{server.url}doc/document/' in page  # the source document, linked
+
+
+def test_ontology_terms_dereference_too(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.url + "def/Claim", headers={"Accept": "text/turtle"}, follow_redirects=True)
+    assert response.status_code == 200
+    subjects = {q.subject for q in ox.parse(response.content, format=ox.RdfFormat.TURTLE)}
+    assert ox.NamedNode(KG + "Claim") in subjects
+    page = httpx.get(server.url + "doc/def/Claim", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "Claim" in page.text
+
+
+def test_unknown_things_are_404(server) -> None:  # type: ignore[no-untyped-def]
+    assert httpx.get(server.url + "doc/organisatie/bestaat-niet", headers={"Accept": "text/html"}).status_code == 404
+    assert httpx.get(server.url + "doc/organisatie/bestaat-niet.ttl").status_code == 404
+    assert httpx.get(server.url + "doc/organisatie/lumc", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_void_describes_the_dataset(server) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.url + ".well-known/void", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    quads = list(ox.parse(response.content, format=ox.RdfFormat.TURTLE))
+    dataset = ox.NamedNode(server.url + ".well-known/void#leiden")
+
+    def value(name: str) -> list[str]:
+        return [q.object.value for q in quads if q.subject == dataset and q.predicate.value == VOID + name]
+
+    health = httpx.get(server.url + "health").json()
+    assert value("triples") == [str(health["triples"])]
+    for name in ("entities", "classes", "properties", "distinctSubjects"):
+        assert int(value(name)[0]) > 10
+    assert value("sparqlEndpoint") == [server.sparql]
+    assert sorted(value("dataDump")) == sorted(server.url + f"dumps/leiden.{e}" for e in ("nq", "nt", "trig", "ttl"))
+    assert any(q.predicate.value == VOID + "classPartition" for q in quads)
+    assert any(q.predicate.value == VOID + "documents" and int(q.object.value) > 100 for q in quads)
+
+
+@pytest.mark.parametrize(("extension", "rdf_format"), [
+    ("ttl", ox.RdfFormat.TURTLE), ("trig", ox.RdfFormat.TRIG), ("nt", ox.RdfFormat.N_TRIPLES),
+    ("nq", ox.RdfFormat.N_QUADS),
+])
+def test_dumps_are_the_export(server, built_settings, extension, rdf_format) -> None:  # type: ignore[no-untyped-def]
+    from kennisgraaf.export import FORMATS, export
+
+    response = httpx.get(server.url + f"dumps/leiden.{extension}")
+    assert response.status_code == 200
+    name = next(n for n, (fmt, _, _) in FORMATS.items() if fmt == rdf_format)
+    assert response.content == export(built_settings, fmt=name)
+    assert httpx.get(server.url + "dumps/leiden.exe").status_code == 404
+
+
+def test_home_page_shows_size_queries_and_links(server) -> None:  # type: ignore[no-untyped-def]
+    page = httpx.get(server.url).text
+    assert "triples" in page and 'href="' + server.url + 'query"' in page
+    assert f'href="{server.url}queries/partners"' in page
+    assert f'href="{server.url}dumps/leiden.ttl"' in page and ".well-known/void" in page
+
+
+def test_canned_query_page_with_form_results_and_downloads(server) -> None:  # type: ignore[no-untyped-def]
+    empty = httpx.get(server.url + "queries/partners")
+    assert empty.status_code == 200 and '<input name="year"' in empty.text
+    page = httpx.get(server.url + "queries/partners", params={"year": "2023"})
+    assert page.status_code == 200
+    assert "Hogeschool Leiden" in page.text and f'href="{server.url}doc/organisatie/hogeschool-leiden"' in page.text
+    assert "api/partners?year=2023&amp;format=csv" in page.text
+    bad = httpx.get(server.url + "queries/partners", params={"year": "twintig"})
+    assert bad.status_code == 200 and "whole number" in bad.text
+    assert httpx.get(server.url + "queries/nope").status_code == 404
+
+
+def test_api_returns_csv_and_json(server) -> None:  # type: ignore[no-untyped-def]
+    as_csv = httpx.get(server.url + "api/partners", params={"year": "2023", "format": "csv"})
+    assert as_csv.status_code == 200 and as_csv.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(as_csv.text)))
+    assert ID + "organisatie/hogeschool-leiden" in {row["partner"] for row in rows}
+    as_json = httpx.get(server.url + "api/partners", params={"year": "2023"},
+                        headers={"Accept": "application/json"})
+    assert as_json.headers["content-type"] == "application/sparql-results+json"
+    assert len(as_json.json()["results"]["bindings"]) == len(rows)
+    graph = httpx.get(server.url + "api/describe", params={"entity": "LUMC"}, headers={"Accept": "text/turtle"})
+    assert graph.status_code == 200 and ox.NamedNode(LUMC) in {
+        q.subject for q in ox.parse(graph.content, format=ox.RdfFormat.TURTLE)}
+    assert httpx.get(server.url + "api/partners", params={"yaer": "2023"}).status_code == 400
+    assert httpx.get(server.url + "api/partners", params={"year": "x"}).status_code == 400
+    assert httpx.get(server.url + "api/lookup").status_code == 400  # a required parameter is missing
+    assert httpx.get(server.url + "api/nope").status_code == 404
+
+
+def test_openapi_describes_every_canned_query(server, built_settings) -> None:  # type: ignore[no-untyped-def]
+    from kennisgraaf.catalogue import catalogue
+
+    document = httpx.get(server.url + "openapi.json").json()
+    assert document["openapi"].startswith("3.")
+    names = catalogue(built_settings.path("queries_dir"))
+    assert {f"/api/{name}" for name in names} <= set(document["paths"])
+    partners = document["paths"]["/api/partners"]["get"]
+    assert [p["name"] for p in partners["parameters"]] == ["year", "format"]
+    assert partners["parameters"][0]["schema"]["type"] == "integer"
+    assert "text/csv" in partners["responses"]["200"]["content"]

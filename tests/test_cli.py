@@ -75,7 +75,13 @@ def test_every_command_has_help_with_an_example(name: str, command: click.Comman
     assert command.help and "Example: kennisgraaf" in command.help or isinstance(command, click.Group), name
 
 
-def test_every_setting_is_an_option_of_build() -> None:
-    options = {o for p in cli.commands["build"].params for o in getattr(p, "opts", [])}
-    for name, _, _ in Settings.load(environ={}).rows():
-        assert "--" + name.replace("_", "-") in options
+def test_each_command_offers_the_settings_it_uses() -> None:
+    def options(command: str) -> set[str]:
+        return {o for p in cli.commands[command].params for o in getattr(p, "opts", [])}
+
+    every = {"--" + name.replace("_", "-") for name, _, _ in Settings.load(environ={}).rows()}
+    assert every <= options("config") and every <= options("serve")
+    assert {"--data-dir", "--shapes-dir", "--build-dir", "--base-iri"} <= options("build")
+    assert "--port" not in options("build") and "--query-timeout" not in options("build")
+    assert {"--query-timeout", "--timeout", "--result-limit"} <= options("sparql")
+    assert "--port" not in options("sparql")

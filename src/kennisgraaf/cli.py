@@ -41,23 +41,34 @@ def _wrap(text: str) -> str:
     return "\n".join(textwrap.fill(p, width=100) for p in text.split("\n"))
 
 
-def settings_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Adds --project and one option per setting (e.g. --data-dir, --base-iri) to a command."""
-    for setting in reversed(SETTINGS):
-        option_name = "--" + setting.name.replace("_", "-")
-        command = click.option(option_name, setting.name, default=None, help=setting.help + " [setting]",
-                               type=click.Path() if setting.is_path else setting.kind)(command)
-    command = click.option("--project", type=click.Path(file_okay=False), default=None,
-                           help="Project folder (default: found upwards from the current folder).")(command)
+def settings_options_for(*scopes: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Adds --project and one option per setting of these scopes (e.g. --data-dir, --query-timeout) to a
+    command; the command receives the loaded `settings`."""
+    offered = [s for s in SETTINGS if s.scope in ("project", *scopes)]
 
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        overrides = {s.name: kwargs.pop(s.name) for s in SETTINGS}
-        settings = Settings.load(kwargs.pop("project"), overrides)
-        click.get_current_context().ensure_object(dict)["lang"] = settings.language
-        return command(*args, settings=settings, **kwargs)
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        for setting in reversed(offered):
+            option_name = "--" + setting.name.replace("_", "-")
+            command = click.option(option_name, setting.name, default=None, help=setting.help + " [setting]",
+                                   type=click.Path() if setting.is_path else setting.kind)(command)
+        command = click.option("--project", type=click.Path(file_okay=False), default=None,
+                               help="Project folder (default: found upwards from the current folder).")(command)
 
-    return wrapper
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            overrides = {s.name: kwargs.pop(s.name) for s in offered}
+            settings = Settings.load(kwargs.pop("project"), overrides)
+            click.get_current_context().ensure_object(dict)["lang"] = settings.language
+            return command(*args, settings=settings, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+settings_options = settings_options_for()
+query_settings_options = settings_options_for("query")
+all_settings_options = settings_options_for("query", "serve")
 
 
 @click.group(cls=_Boundary, context_settings={"help_option_names": ["-h", "--help"]})
@@ -76,7 +87,7 @@ def main() -> None:
 
 
 @cli.command()
-@settings_options
+@all_settings_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def config(settings: Settings, fmt: str) -> None:
     """Show the effective settings and where each value came from.
@@ -352,7 +363,7 @@ def _canned_command(canned: Any) -> click.Command:
             return
         _print_result(run_canned(canned, given, target), fmt, target)
 
-    command = _timeout_alias(settings_options(callback))
+    command = _timeout_alias(query_settings_options(callback))
     command = _output_options(("table",) + _allowed_formats(canned.form))(command)
     for param in reversed(canned.params):
         help_text = param.description or PARAMETER_TYPES[param.type]
@@ -446,7 +457,7 @@ def query_group() -> None:
               help="Read the query from this file ('-' for standard input).")
 @_output_options(_OUTPUT_FORMATS)
 @_timeout_alias
-@settings_options
+@query_settings_options
 def sparql_command(settings: Settings, text: str | None, path: str | None, fmt: str, endpoint: str | None,
                    show_query: bool) -> None:
     """Run an ad-hoc SPARQL query, given as TEXT or with -f FILE, on the built graph or an endpoint.
@@ -501,7 +512,7 @@ def _with_prefixes(text: str, base_iri: str) -> str:
 
 
 @cli.command()
-@settings_options
+@all_settings_options
 def serve(settings: Settings) -> None:
     """Serve the built graph: a SPARQL 1.1 endpoint at /sparql, pages to browse and query it, and its IRIs.
 

@@ -27,6 +27,7 @@ class Setting:
     help: str
     kind: type = str
     is_path: bool = False
+    scope: str = "project"  # which commands offer it as an option: "project" (all), "query" or "serve"
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -40,18 +41,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("shapes_dir", "shapes", "Folder with the SHACL shapes (Turtle).", is_path=True),
     Setting("queries_dir", "queries", "Folder with the canned SPARQL queries (.rq).", is_path=True),
     Setting("build_dir", "build", "Folder the built store and build report are written to.", is_path=True),
-    Setting("query_timeout", 10.0, "Seconds a query may run before it is stopped.", kind=float),
-    Setting("result_limit", 10000, "Most rows a query returns; more are cut off with a notice.", kind=int),
-    Setting("max_query_length", 100_000, "Longest query text accepted, in characters.", kind=int),
-    Setting("host", "127.0.0.1", "Address `kennisgraaf serve` listens on (0.0.0.0: every interface)."),
-    Setting("port", 8000, "Port `kennisgraaf serve` listens on.", kind=int),
+    Setting("query_timeout", 10.0, "Seconds a query may run before it is stopped.", kind=float, scope="query"),
+    Setting("result_limit", 10000, "Most rows a query returns; more are cut off with a notice.", kind=int, scope="query"),
+    Setting("max_query_length", 100_000, "Longest query text accepted, in characters.", kind=int, scope="query"),
+    Setting("host", "127.0.0.1", "Address `kennisgraaf serve` listens on (0.0.0.0: every interface).", scope="serve"),
+    Setting("port", 8000, "Port `kennisgraaf serve` listens on.", kind=int, scope="serve"),
     Setting("server_processes", 1, "Processes `kennisgraaf serve` answers requests in; each holds the graph in "
-            "memory and runs up to max_concurrent_queries queries.", kind=int),
+            "memory and runs up to max_concurrent_queries queries.", kind=int, scope="serve"),
     Setting("max_concurrent_queries", 8, "Most queries the server runs at once; more are answered 503 "
-            "(try again later).", kind=int),
-    Setting("max_body_size", 1_000_000, "Largest request body the server accepts, in bytes.", kind=int),
+            "(try again later).", kind=int, scope="serve"),
+    Setting("max_body_size", 1_000_000, "Largest request body the server accepts, in bytes.", kind=int, scope="serve"),
     Setting("allow_update", False, "Let the server run SPARQL Update on its in-memory copy of the graph "
-            "(never written to the build).", kind=bool),
+            "(never written to the build).", kind=bool, scope="serve"),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -66,7 +66,7 @@ def test_query_name_help_shows_its_own_parameters_and_example(mini: Settings) ->
     assert "Pairs of organisations, ranked by how many initiatives and collaborations they share." in text
     assert "--organisation NAME|IRI" in text and "--min-shared N" in text
     assert "[default: 1]" in text
-    assert "Example: kennisgraaf query together --organisation UL" in text
+    assert "Example: kennisgraaf query together --organisation LUMC" in text
     assert "--timeout" in text and "--endpoint URL" in text
 
 

@@ -34,7 +34,7 @@ from .sparqltext import QueryShape, shape
 __all__ = ["PARAMETER_TYPES", "CannedQuery", "Parameter", "catalogue", "load_query", "parse_header"]
 
 PARAMETER_TYPES = {
-    "organisation": "an organisation: its IRI, name or abbreviation (e.g. UL, Hogeschool Leiden)",
+    "organisation": "an organisation: its IRI, name or abbreviation (e.g. LUMC, Hogeschool Leiden)",
     "entity": "anything in the graph: its IRI, name or abbreviation",
     "year": "a year, e.g. 2023",
     "date": "a date, YYYY-MM-DD",

@@ -445,7 +445,7 @@ def query_group() -> None:
     """Run a canned query from queries/: kennisgraaf query NAME [--PARAM VALUE ...].
 
     `kennisgraaf queries` lists them with their parameters; `kennisgraaf query NAME --help` shows one.
-    Organisations can be given by IRI, name or abbreviation (--organisation UL).
+    Organisations can be given by IRI, name or abbreviation (--organisation LUMC).
 
     Example: kennisgraaf query partners --year 2023
     """

@@ -453,6 +453,8 @@ def _run_http(job: HttpJob) -> Answer:
                          f"Het endpoint {job.endpoint} weigerde de query (HTTP {error.code}): {detail}") from None
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
+        if isinstance(reason, TimeoutError):  # the endpoint took as long as the query may: a time-out
+            raise _timed_out(job.timeout) from None
         raise QueryError(f"The endpoint {job.endpoint} cannot be reached: {reason}.",
                          f"Het endpoint {job.endpoint} is niet bereikbaar: {reason}.") from None
     if content_type in _RESULT_FORMATS and _RESULT_FORMATS[content_type] is not None:

@@ -611,3 +611,14 @@ def test_embedded_store_and_oxigraph_serve_agree_on_every_canned_query(built_set
             if params == _example(query) and name != "together":  # together's example uses UL: see the data gap
                 assert local[0] != "error", (name, params, local)
                 assert len(local[-1]) > 0, (name, params)
+
+
+def test_a_name_is_looked_up_among_the_kind_of_thing_the_parameter_asks_for(on: dict[str, Any]) -> None:
+    # "samenwerkingsovereenkomst" is also the label of a kind of agreement (a concept), which has no parties:
+    # --agreement looks among agreements only, and lists the agreements it could mean.
+    with pytest.raises(ParameterError) as raised:
+        queries.run("parties", agreement="samenwerkingsovereenkomst", **on)
+    message = raised.value.message("en")
+    assert message.startswith("--agreement: nothing of the kind kg:Agreement in the graph is called")
+    assert "samenwerkingsovereenkomst van 7 juli 2017" in message
+    assert "samenwerkingsovereenkomst Leiden Kennisstad van november 2022" in message

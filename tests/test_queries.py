@@ -102,8 +102,10 @@ def test_a_name_of_two_things_asks_for_the_iri(on_mini: dict[str, Any]) -> None:
 def test_an_iri_that_is_not_an_organisation_is_refused(on_mini: dict[str, Any]) -> None:
     with pytest.raises(ParameterError, match="is not an organisation in the graph"):
         queries.run("initiatives", organisation="initiatief:lab", **on_mini)
-    with pytest.raises(ParameterError, match="is not anything in the graph"):
+    with pytest.raises(ParameterError, match="is not a thing of the kind org:OrganizationalCollaboration, "):
         queries.run("members", group=f"{ID}samenwerking/bestaat-niet", **on_mini)
+    with pytest.raises(ParameterError, match="is not anything in the graph"):
+        queries.run("describe", entity=f"{ID}samenwerking/bestaat-niet", **on_mini)
 
 
 @pytest.mark.parametrize("params, message", [

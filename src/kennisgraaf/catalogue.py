@@ -42,7 +42,7 @@ PARAMETER_TYPES = {
     "literal": "a text",
 }
 _FIELDS = {"summary", "description", "params", "example", "returns", "tags"}
-_PARAM_FIELDS = {"name", "type", "description", "default", "allowed", "required"}
+_PARAM_FIELDS = {"name", "type", "description", "default", "allowed", "required", "class"}
 # Names a parameter cannot have: they are options of `kennisgraaf query` or keywords of queries.run().
 RESERVED = {"format", "fmt", "endpoint", "timeout", "project", "settings", "store", "limit", "help", "show_query",
             *(setting.name for setting in SETTINGS)}
@@ -56,6 +56,7 @@ class Parameter:
     default: str | None = None
     allowed: tuple[str, ...] = ()
     required: bool = False
+    classes: tuple[str, ...] = ()  # for an entity: the classes (prefixed names) a name is looked up among
 
     @property
     def option(self) -> str:
@@ -86,8 +87,9 @@ class CannedQuery:
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name, "summary": self.summary, "description": self.description, "form": self.form,
-            "params": [{"name": p.name, "type": p.type, "description": p.description, "default": p.default,
-                        "allowed": list(p.allowed), "required": p.required} for p in self.params],
+            "params": [{"name": p.name, "type": p.type, "class": list(p.classes), "description": p.description,
+                        "default": p.default, "allowed": list(p.allowed), "required": p.required}
+                       for p in self.params],
             "example": self.example, "returns": self.returns, "tags": self.tags, "file": self.path.name,
         }
 
@@ -184,8 +186,10 @@ def _parameter(raw: Any, path: Path) -> Parameter:
     if not isinstance(allowed, list):
         raise InputError(f"{path}: 'allowed' of parameter {name!r} must be a list.")
     required = str(raw.get("required", "false")).lower() in ("true", "yes")
+    classes = raw.get("class") or []
+    classes = classes if isinstance(classes, list) else [classes]
     return Parameter(name, kind, _text(raw.get("description")), None if default in (None, "") else str(default),
-                     tuple(str(a) for a in allowed), required)
+                     tuple(str(a) for a in allowed), required, tuple(str(c) for c in classes))
 
 
 # ------------------------------------------------------------------------------------------------ header

@@ -372,7 +372,7 @@ def run_canned(query: CannedQuery, values: Mapping[str, Any], target: Target) ->
         # An IRI that names nothing (or the wrong kind of thing) is the likely reason for an empty answer:
         # say so. Checked only now, so a query that finds something costs no extra round trip.
         for param, iri in given_iris:
-            resolve(iri, param.type, target, param.option)
+            resolve(iri, param.type, target, param.option, param.classes)
     return result
 
 
@@ -437,7 +437,7 @@ def term_for(param: Parameter, value: Any, target: Target) -> ox.NamedNode | ox.
                              f"{param.option} is {value!r}; toegestaan: {', '.join(param.allowed)}.")
     kind = param.type
     if kind in ("organisation", "entity"):
-        return resolve(value, kind, target, param.option)
+        return resolve(value, kind, target, param.option, param.classes)
     if kind in ("year", "integer"):
         try:
             number = int(str(value).strip())
@@ -468,14 +468,25 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s_-]+", " ", plain).strip()
 
 
-def resolve(value: Any, kind: str, target: Target, option: str = "--entity") -> ox.NamedNode:
+def resolve(value: Any, kind: str, target: Target, option: str = "--entity",
+            classes: Sequence[str] = ()) -> ox.NamedNode:
     """The IRI of an organisation or entity given as IRI, prefixed name (organisatie:lumc), name or
-    abbreviation. ParameterError, listing the closest known names, when nothing matches."""
-    what_en, what_nl = ("an organisation", "een organisatie") if kind == "organisation" else ("anything", "iets")
+    abbreviation; with `classes` (prefixed names or IRIs), only things of those classes. ParameterError,
+    listing the closest known names, when nothing matches."""
+    classes = _class_iris(classes, target.base_iri) or (ORGANISATION_CLASSES if kind == "organisation" else ())
+    if kind == "organisation":
+        what_en, what_nl, none_en, none_nl = ("an organisation", "een organisatie", "no organisation",
+                                              "geen organisatie")
+    elif classes:
+        names = ", ".join(_short_class(c, target.base_iri) for c in classes)
+        what_en, what_nl = f"a thing of the kind {names}", f"iets van de soort {names}"
+        none_en, none_nl = f"nothing of the kind {names}", f"niets van de soort {names}"
+    else:
+        what_en, what_nl, none_en, none_nl = "anything", "iets", "nothing", "niets"
     iri = _as_iri(value, target.base_iri)
     if iri is not None:
-        if kind == "organisation":
-            ask = f"ASK {{ {_class_condition(kind, str(iri))} }}"
+        if classes:
+            ask = f"ASK {{ {_class_condition(classes, str(iri))} }}"
         else:
             ask = f"ASK {{ {{ {iri} ?p ?o }} UNION {{ ?s ?p {iri} }} }}"
         if not target.execute(ask).boolean:
@@ -483,7 +494,7 @@ def resolve(value: Any, kind: str, target: Target, option: str = "--entity") -> 
                                  f"{option}: <{iri.value}> is niet {what_nl} in de graaf.")
         return iri
     wanted = normalise(str(value))
-    names = _names(kind, target)
+    names = _names(classes, target)
     matches = sorted({iri for name, iri, _ in names if normalise(name) == wanted})
     if len(matches) == 1:
         return ox.NamedNode(matches[0])
@@ -495,9 +506,9 @@ def resolve(value: Any, kind: str, target: Target, option: str = "--entity") -> 
     close = _closest(wanted, names, target)
     listed = "; ".join(close) if close else "(none)"
     raise ParameterError(
-        f"{option}: no {kind} in the graph is called {value!r}. Closest known names: {listed}.",
-        f"{option}: er is geen {'organisatie' if kind == 'organisation' else 'ding'} in de graaf met de naam "
-        f"{value!r}. Namen die erop lijken: {listed if close else '(geen)'}.",
+        f"{option}: {none_en} in the graph is called {value!r}. Closest known names: {listed}.",
+        f"{option}: er is {none_nl} in de graaf met de naam {value!r}. Namen die erop lijken: "
+        f"{listed if close else '(geen)'}.",
     )
 
 
@@ -518,17 +529,33 @@ def _as_iri(value: Any, base_iri: str) -> ox.NamedNode | None:
     return None
 
 
-def _class_condition(kind: str, subject: str) -> str:
-    classes = " ".join(f"<{c}>" for c in ORGANISATION_CLASSES)
-    return f"{subject} a ?class . VALUES ?class {{ {classes} }}" if kind == "organisation" else ""
+def _class_iris(classes: Sequence[str], base_iri: str) -> tuple[str, ...]:
+    table = prefixes(base_iri)
+    found = []
+    for name in classes:
+        prefix, _, local = name.partition(":")
+        found.append(table[prefix] + local if prefix in table and not name.startswith("http") else name)
+    return tuple(found)
 
 
-def _names(kind: str, target: Target) -> list[tuple[str, str, str]]:
+def _short_class(iri: str, base_iri: str) -> str:
+    for prefix, namespace in prefixes(base_iri).items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
+def _class_condition(classes: Sequence[str], subject: str) -> str:
+    listed = " ".join(f"<{c}>" for c in classes)
+    return f"{subject} a ?class . VALUES ?class {{ {listed} }}" if classes else ""
+
+
+def _names(classes: Sequence[str], target: Target) -> list[tuple[str, str, str]]:
     """(name, IRI, label) for every name of every organisation (or entity) in the graph; the label is in the
     language of the settings when there is one."""
     properties = "|".join(f"<{p}>" for p in NAME_PROPERTIES)
     query = (f"SELECT DISTINCT ?entity ?name WHERE {{ ?entity {properties} ?name . "
-             f"{_class_condition(kind, '?entity')} }}")
+             f"{_class_condition(classes, '?entity')} }}")
     result = target.execute(query, limit=1_000_000)
     pairs = [(row[1].value, row[0].value) for row in result.rows
              if isinstance(row[0], ox.NamedNode) and isinstance(row[1], ox.Literal)]

@@ -131,10 +131,13 @@ def test_every_example_is_a_valid_command(name: str) -> None:
     words = shlex.split(CATALOGUE[name].example)
     assert words[:2] == ["kennisgraaf", "query"]
     group = cli.commands["query"]
-    with group.make_context("query", words[2:], resilient_parsing=False) as ctx:  # type: ignore[attr-defined]
+    # Contexts made as the real command line makes them (with the parent's -h/--help): click caches the help
+    # option of a command made without them, which would change `kennisgraaf query --help` for later tests.
+    root = cli.make_context("kennisgraaf", ["query"], resilient_parsing=True)
+    with group.make_context("query", words[2:], parent=root) as ctx:  # type: ignore[attr-defined]
         command = group.get_command(ctx, words[2])  # type: ignore[attr-defined]
         assert command is not None
-        command.make_context(words[2], words[3:])
+        command.make_context(words[2], words[3:], parent=ctx)
 
 
 @pytest.mark.parametrize("name", sorted(CATALOGUE))

@@ -12,6 +12,7 @@ The worker answers in a compact, lossless form that both sides handle natively: 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -296,6 +297,8 @@ def _serve(connection: Connection, parent_end: Connection, source: Source) -> No
 
     parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    with contextlib.suppress(OSError):
+        os.nice(10)  # runaway queries must not starve the process that answers (a server's /health)
     faulthandler.disable()  # a crash is reported by the parent, without a dump of this process's stack
     store: ox.Store | None = source if isinstance(source, ox.Store) else None
     parent = os.getppid()

@@ -84,6 +84,16 @@ def test_report_formats(settings: Settings) -> None:
     assert data["conforms"] is False
     turtle = format_report(report, "turtle")
     assert "sh:ValidationReport" in turtle and "sh:conforms false" in turtle
+    import rdflib
+
+    parsed = rdflib.Graph().parse(data=turtle, format="turtle")
+    results = set(parsed.objects(None, rdflib.SH.result))
+    # Only the problems of the file (not the warning elsewhere in the graph), each linked from the report,
+    # with the message as shown: placeholders filled, in the asked language.
+    assert len(results) == len(report.problems) == len(set(parsed.subjects(rdflib.RDF.type, rdflib.SH.ValidationResult)))
+    messages = {str(m) for r in results for m in parsed.objects(r, rdflib.SH.resultMessage)}
+    assert messages == {p.message for p in report.problems}
+    assert not any("{$" in m for m in messages)
 
 
 @pytest.mark.parametrize("name", ["syntax-error", "unknown-prefix", "bad-date"])

@@ -113,8 +113,9 @@ def validate_graph(graph: LoadedGraph, lang: str = "nl", only_files: bool = Fals
     for result in _results(report_graph):
         problem = _problem(result, report_graph, data, shapes, graph, search, lang)
         if only_files and problem.file is None:
-            report_graph.remove((None, None, result))  # a pre-existing problem elsewhere in the graph
+            _drop(report_graph, result)  # a pre-existing problem elsewhere in the graph
             continue
+        _set_message(report_graph, result, problem.message, lang)
         problems.append(problem)
     problems.sort(key=lambda p: (p.file or "~", p.line or 0, p.severity != "Violation", p.message, p.value or ""))
     report = ValidationReport(problems, lang, time.perf_counter() - started, report_graph)
@@ -242,6 +243,24 @@ def _show(term: Any, short: Any) -> str | None:
         return str(term)
     return "(" + type(term).__name__ + ")"
 
+
+
+def _drop(report_graph: Any, node: Any) -> None:
+    """Remove a result from the report: the link to it and everything it holds (blank nodes included)."""
+    import rdflib
+
+    report_graph.remove((None, None, node))
+    for _, _, value in list(report_graph.triples((node, None, None))):
+        report_graph.remove((node, None, value))
+        if isinstance(value, rdflib.BNode) and not any(report_graph.triples((None, None, value))):
+            _drop(report_graph, value)
+
+
+def _set_message(report_graph: Any, result: Any, message: str, lang: str) -> None:
+    """The report's message is the one we show: placeholders filled, in the asked language."""
+    import rdflib
+
+    report_graph.set((result, rdflib.URIRef(SH + "resultMessage"), rdflib.Literal(message, lang=lang)))
 
 
 def _set_conforms(report_graph: Any, conforms: bool) -> None:

@@ -10,8 +10,23 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
     exit 1
 fi
 
-if [ ! -x .venv/bin/python ]; then
-    "$PYTHON" -m venv .venv
+as_root_with_apt() { [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; }
+
+if [ ! -x .venv/bin/pip ]; then
+    rm -rf .venv  # a half-made environment from an earlier attempt
+    if ! "$PYTHON" -m venv .venv 2>/dev/null; then
+        rm -rf .venv
+        # Debian's own python3 makes environments only with the python3-venv package.
+        if as_root_with_apt; then
+            apt-get update -qq >/dev/null
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+            "$PYTHON" -m venv .venv
+        else
+            echo "$PYTHON cannot make a virtual environment. On Debian or Ubuntu install python3-venv" \
+                 "(sudo apt-get install python3-venv) and run this again." >&2
+            exit 1
+        fi
+    fi
 fi
 
 extras=""
@@ -28,11 +43,11 @@ rm -f "$log"
 
 # The browser tests drive Debian's chromium (a browser download at install time cannot work everywhere).
 if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
-    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    if as_root_with_apt; then
         apt-get update -qq >/dev/null
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
     else
-        echo "chromium is not installed and this is not root: the browser tests will be skipped." \
-             "Install Debian's chromium package (apt-get install chromium) to run them." >&2
+        echo "The browser tests need Debian's chromium, and this is not root: install it with" \
+             "sudo apt-get install chromium, then run the tests." >&2
     fi
 fi

@@ -608,7 +608,7 @@ def test_embedded_store_and_oxigraph_serve_agree_on_every_canned_query(built_set
             local = _answer(name, params, settings=built_settings)
             remote = _answer(name, params, settings=built_settings, endpoint=oxigraph_endpoint)
             assert local == remote, (name, params)
-            if params == _example(query) and name != "together":  # together's example uses UL: see the data gap
+            if params == _example(query):
                 assert local[0] != "error", (name, params, local)
                 assert len(local[-1]) > 0, (name, params)
 

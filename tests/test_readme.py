@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import click
+import pytest
 from click.testing import CliRunner
 
 from kennisgraaf.cli import cli
@@ -57,3 +58,13 @@ def test_ci_runs_exactly_the_readme_test_command() -> None:
 def test_the_readme_main_command_builds_the_graph() -> None:
     commands = re.findall(r"```sh\n(.*?)\n```", README.read_text("utf-8"), re.DOTALL)
     assert commands[0].startswith("bash scripts/setup.sh && .venv/bin/kennisgraaf build")
+
+
+def test_the_python_example_runs(scratch: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) \
+        -> None:
+    code = re.search(r"```python\n(.*?)```", README.read_text("utf-8"), re.DOTALL).group(1)  # type: ignore[union-attr]
+    monkeypatch.chdir(scratch)  # the project is found upwards from the working folder
+    exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == ["True 1", "['hogeschool-leiden', 'mborijnland', 'naturalis', 'universiteit-leiden']"]
+    assert (scratch / "build" / "current" / "report.json").is_file()

@@ -7,13 +7,14 @@ The library API, usable without the command line::
     report = kennisgraaf.validate()       # against the SHACL shapes
     kennisgraaf.build()                   # validate and write the store atomically
     turtle = kennisgraaf.export(fmt="turtle")
+    rows = kennisgraaf.queries.run("partners", year=2023).records()
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["KennisgraafError", "Settings", "build", "export", "load", "validate"]
+__all__ = ["KennisgraafError", "Settings", "build", "export", "load", "queries", "validate"]
 
 from .config import Settings
 from .errors import KennisgraafError
@@ -37,4 +38,8 @@ def __getattr__(name: str) -> Any:
         from .export import export
 
         return export
+    if name == "queries":
+        import importlib
+
+        return importlib.import_module(".queries", __name__)
     raise AttributeError(name)

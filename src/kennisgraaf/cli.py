@@ -282,11 +282,19 @@ def _output_options(formats: tuple[str, ...]) -> Callable[[Callable[..., Any]], 
                                     "the union of its graphs (oxigraph serve --union-default-graph).")(command)
         command = click.option("--format", "fmt", type=click.Choice(list(formats)), default="table",
                                show_default=True,
-                               help="table for people; csv, tsv, json, xml (W3C results) for SELECT and ASK; "
-                                    "turtle, ntriples, jsonld, rdfxml for CONSTRUCT and DESCRIBE.")(command)
+                               help=_format_help(formats))(command)
         return command
 
     return decorate
+
+
+def _format_help(formats: tuple[str, ...]) -> str:
+    parts = ["table for people"]
+    if "csv" in formats:
+        parts.append("csv, tsv, json, xml (W3C results)" + (" for SELECT and ASK" if "turtle" in formats else ""))
+    if "turtle" in formats:
+        parts.append("turtle, ntriples, jsonld, rdfxml" + (" for CONSTRUCT and DESCRIBE" if "csv" in formats else ""))
+    return "; ".join(parts) + "."
 
 
 def _print_result(result: Any, fmt: str, target: Any) -> None:

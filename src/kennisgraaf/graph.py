@@ -38,6 +38,8 @@ class LoadedGraph:
     files: list[SourceFile]
     settings: Settings
     extra_files: list[Path] = field(default_factory=list)
+    # The derived kg:statedIn statements (subject, claim or kg:noClaim), filled by to_rdflib().
+    stated_in: list[tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode]] = field(default_factory=list, repr=False)
 
     def paths(self) -> list[Path]:
         """Files to search for a node's line: the extra (new or changed) files first."""
@@ -93,6 +95,8 @@ def _flat_rdflib_graph(graph: LoadedGraph) -> rdflib.Graph:  # type: ignore[name
     documents = {q.subject for q in graph.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE),
                                                                     ox.NamedNode(SOURCE_DOCUMENT), ox.DefaultGraph())}
     seen_statements: set[tuple[object, object]] = set()
+    graph.stated_in.clear()
+    ox_no_claim = ox.NamedNode(NO_CLAIM)
     for quad in graph.store:
         s, p, o = converter.term(quad.subject), converter.term(quad.predicate), converter.term(quad.object)
         if isinstance(o, rdflib.Literal) and o.ill_typed:
@@ -101,16 +105,17 @@ def _flat_rdflib_graph(graph: LoadedGraph) -> rdflib.Graph:  # type: ignore[name
         name = quad.graph_name
         if isinstance(name, ox.DefaultGraph):
             if quad.subject not in documents and isinstance(quad.subject, ox.NamedNode):
-                where = no_claim
+                where, ox_where = no_claim, ox_no_claim
             else:
                 continue
         elif isinstance(name, ox.NamedNode) and name.value in claims:
-            where = converter.term(name)
+            where, ox_where = converter.term(name), name
         else:
             continue  # ontology graphs and other named graphs
         if (s, where) not in seen_statements:
             seen_statements.add((s, where))
             add((s, stated_in, where))
+            graph.stated_in.append((quad.subject, ox_where))
     return flat
 
 

@@ -108,3 +108,17 @@ def test_bind_refuses_anything_but_one_term() -> None:
 
     with pytest.raises(QueryError, match="not one IRI or one literal"):
         bind("SELECT * WHERE { ?s ?p ?o }", {"o": Sneaky()})  # type: ignore[dict-item]
+
+
+def test_bind_rows_binds_many_values_where_bind_binds_one() -> None:
+    import pyoxigraph as ox
+
+    from kennisgraaf.sparqltext import bind_rows
+
+    text = "SELECT ?this WHERE { { ?this ?p 1 } UNION { ?this ?p 2 } }"
+    bound = bind_rows(text, "this", [ox.NamedNode("urn:a"), ox.NamedNode("urn:b")])
+    assert bound.count("VALUES ?this { <urn:a> <urn:b> }") == 3  # the group and both union branches
+    store = ox.Store()
+    for name, number in (("urn:a", 1), ("urn:b", 2), ("urn:c", 1)):
+        store.add(ox.Quad(ox.NamedNode(name), ox.NamedNode("urn:p"), ox.Literal(number)))
+    assert sorted(row["this"].value for row in store.query(bound)) == ["urn:a", "urn:b"]

@@ -21,7 +21,7 @@ from typing import Protocol
 
 from .errors import QueryError
 
-__all__ = ["MAX_CHAIN", "MAX_NESTING", "QueryShape", "Token", "bind", "check", "shape", "tokens"]
+__all__ = ["MAX_CHAIN", "MAX_NESTING", "QueryShape", "Token", "bind", "bind_rows", "check", "shape", "tokens"]
 
 # Oxigraph (0.5) crashes at about 700 nested function calls, 3,000 nested groups, or 10,000 operators or
 # triple patterns in one group. These limits are far above any real query and far below those.
@@ -241,6 +241,20 @@ def bind(text: str, values: Mapping[str, _Term], found: QueryShape | None = None
     names = " ".join(f"?{name}" for name in values)
     row = " ".join(_term_text(term) for term in values.values())
     block = f" VALUES ({names}) {{ ({row}) }}"
+    for offset in sorted([found.where, *union_branches(text, found.where)], reverse=True):
+        text = text[:offset] + block + text[offset:]
+    return text
+
+
+def bind_rows(text: str, name: str, terms: list[_Term], found: QueryShape | None = None) -> str:
+    """`text` with ``VALUES ?name { t1 t2 ... }`` placed where `bind()` places its block: the query then runs
+    once for all those values, as if it had been run for each with ?name pre-bound (IRIs and literals only;
+    SPARQL has no syntax for a blank node in VALUES)."""
+    found = found or shape(text)
+    if found.where is None:
+        raise QueryError("The query has no WHERE group to bind values in.",
+                         "De query heeft geen WHERE-groep om waarden in te binden.")
+    block = f" VALUES ?{name} {{ {' '.join(_term_text(term) for term in terms)} }}"
     for offset in sorted([found.where, *union_branches(text, found.where)], reverse=True):
         text = text[:offset] + block + text[offset:]
     return text

@@ -1,6 +1,7 @@
 """Validation: the graph against the SHACL shapes, with each problem placed at its file and line.
 
-pyshacl runs on an in-memory rdflib Graph (see graph.py for why). Its results are turned into `Problem`s a
+pyshacl runs on an in-memory rdflib Graph (see graph.py for why); the SPARQL parts of the shapes are run by
+Oxigraph first (see shacl_sparql.py for why). Its results are turned into `Problem`s a
 policy officer can act on: the file and line where the entity is written, the message from the shape in the
 chosen language, the property, the offending value.
 """
@@ -15,10 +16,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
-
+from . import shacl_sparql
 from .config import Settings
-from .graph import STATED_IN, LoadedGraph, load
+from .graph import LoadedGraph, load
 from .namespaces import prefixes
 from .reader import locate, read_shape_quads, shown
 
@@ -106,11 +106,15 @@ def validate_graph(graph: LoadedGraph, lang: str = "nl", only_files: bool = Fals
     started = time.perf_counter()
     shapes = _shapes_graph(graph.settings)
     data = graph.to_rdflib()
-    _resolve_sparql_targets(shapes, graph)
+    store = shacl_sparql.flat_store(graph)
+    shacl_sparql.resolve_targets(shapes, store)
+    sparql_results = shacl_sparql.run_constraints(shapes, store)
+    del store
     _, report_graph, _ = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True,
         inplace=True,
     )
+    shacl_sparql.merge_results(report_graph, sparql_results)
     search = graph.extra_files if only_files else graph.paths()
     problems = []
     for result in _results(report_graph):
@@ -136,54 +140,6 @@ def _shapes_graph(settings: Settings) -> Any:
     for quad in read_shape_quads(settings):
         shapes.add((converter.term(quad.subject), converter.term(quad.predicate), converter.term(quad.object)))
     return shapes
-
-
-_DERIVED = ox.NamedNode("urn:x-kennisgraaf:derived")
-_STATED_IN = ox.NamedNode(STATED_IN)
-
-
-def _resolve_sparql_targets(shapes: Any, graph: LoadedGraph) -> None:
-    """Replace each SPARQL-based target (sh:target [ sh:select ... ]) by the nodes it selects, found by
-    Oxigraph on the same data pyshacl sees. rdflib's engine took 98% of a validation evaluating these
-    queries (about 1 ms per triple); Oxigraph answers them in milliseconds."""
-    import rdflib
-
-    from .graph import _TermConverter
-
-    sh = rdflib.Namespace(SH)
-    targets = [(shape, target, shapes.value(target, sh.select)) for shape, target in shapes.subject_objects(sh.target)]
-    targets = [(shape, target, select) for shape, target, select in targets if select is not None]
-    if not targets:
-        return
-    store = graph.store
-    store.extend(ox.Quad(subject, _STATED_IN, where, _DERIVED) for subject, where in graph.stated_in)
-    converter = _TermConverter()
-    try:
-        for shape, target, select in targets:
-            query = _prefix_block(shapes, target) + str(select)
-            nodes = {row["this"] for row in store.query(query, use_default_graph_as_union=True)}  # type: ignore[union-attr]
-            for triple in list(shapes.triples((target, None, None))):
-                shapes.remove(triple)
-            shapes.remove((shape, sh.target, target))
-            for node in nodes:
-                if node is not None:
-                    shapes.add((shape, sh.targetNode, converter.term(node)))
-    finally:
-        store.remove_graph(_DERIVED)
-
-
-def _prefix_block(shapes: Any, node: Any) -> str:
-    """PREFIX lines for the sh:prefixes declarations of a SPARQL-based target or constraint."""
-    import rdflib
-
-    sh = rdflib.Namespace(SH)
-    lines = []
-    for owner in shapes.objects(node, sh.prefixes):
-        for declaration in shapes.objects(owner, sh.declare):
-            prefix, namespace = shapes.value(declaration, sh.prefix), shapes.value(declaration, sh.namespace)
-            if prefix is not None and namespace is not None:
-                lines.append(f"PREFIX {prefix}: <{namespace}>\n")
-    return "".join(sorted(set(lines)))
 
 
 def _results(report_graph: Any) -> list[Any]:

@@ -65,3 +65,12 @@ def test_export_command_writes_to_stdout_and_files(built_settings: Settings, tmp
     assert runner.invoke(cli, ["export", "--build-dir", build_dir, "--format", "nquads", "-o", str(target)]).exit_code == 0
     again = runner.invoke(cli, ["export", "--build-dir", build_dir, "--format", "nquads", "-o", str(target)])
     assert again.exit_code == 2 and "does not overwrite" in again.output
+
+
+def test_the_package_export_stays_the_function_after_the_module_is_imported() -> None:
+    import importlib
+
+    import kennisgraaf
+
+    importlib.import_module("kennisgraaf.export")
+    assert callable(kennisgraaf.export) and kennisgraaf.export.__name__ == "export"

@@ -18,6 +18,7 @@ __all__ = ["KennisgraafError", "Settings", "build", "export", "load", "queries",
 
 from .config import Settings
 from .errors import KennisgraafError
+from .export import export  # eager: the submodule of the same name would otherwise shadow the function
 
 
 def __getattr__(name: str) -> Any:
@@ -34,10 +35,6 @@ def __getattr__(name: str) -> Any:
         from .store import build
 
         return build
-    if name == "export":
-        from .export import export
-
-        return export
     if name == "queries":
         import importlib
 

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from .config import Settings
 from .errors import InputError
 from .namespaces import KG
-from .reader import SourceFile, data_files, load_files, locate_text, shown
+from .reader import SourceFile, check_graphs_written_once, data_files, load_files, locate_text, shown
 
 __all__ = ["LoadedGraph", "count_summary", "load"]
 
@@ -75,6 +75,7 @@ def load(
     sources = data_files(settings, extra)
     store = store if store is not None else ox.Store()
     load_files(store, sources, settings, bulk=bulk, progress=progress)
+    check_graphs_written_once(sources)
     extra_paths = [f.path for f in sources if any(f.path == e or f.path.is_relative_to(e) for e in extra)]
     return LoadedGraph(store, sources, settings, extra_paths)
 

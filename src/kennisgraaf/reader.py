@@ -254,6 +254,37 @@ def _iris_by_line(text: str) -> Iterable[tuple[int, bool, str]]:
             first = False
 
 
+def check_graphs_written_once(files: Iterable[SourceFile]) -> None:
+    """InputError when a named graph (a claim) is opened in more than one place of the data files: the parts
+    would silently merge into one claim, with the quotes and facts of both."""
+    seen: dict[str, tuple[Path, int]] = {}
+    for source in files:
+        if source.role != "data" or source.path.suffix.lower() != ".trig":
+            continue
+        for number, at_start, iri in _iris_by_line(_read_text(source.path)):
+            if not at_start or not _opens_graph(_read_text(source.path), number, iri):
+                continue
+            if iri in seen:
+                first, line = seen[iri]
+                raise InputError(
+                    f"{shown(source.path)}:{number}: the graph <{iri}> was already written at {shown(first)}:{line}. "
+                    f"Each claim is one named graph, written once; the two parts would silently become one claim. "
+                    f"Give the new claim a name of its own, or add its facts to the existing one. Nothing was "
+                    f"built or changed.",
+                    f"{shown(source.path)}:{number}: de graaf <{iri}> staat al in {shown(first)}:{line}. Elke "
+                    f"bewering is één benoemde graaf die één keer wordt geschreven; de twee delen zouden stilletjes "
+                    f"één bewering worden. Geef de nieuwe bewering een eigen naam, of zet de feiten bij de bestaande. "
+                    f"Er is niets gebouwd of veranderd.",
+                )
+            seen[iri] = (source.path, number)
+
+
+def _opens_graph(text: str, number: int, iri: str) -> bool:
+    """Whether line `number` starts a graph block: `name {` (or `GRAPH name {`), the brace on that line."""
+    code = _strip_strings_and_comment(text.splitlines()[number - 1]).strip()
+    return bool(re.fullmatch(r"(?:GRAPH\s+)?(?:<[^>]*>|[\w.-]*:[\w.%-]*)\s*\{.*", code, re.IGNORECASE))
+
+
 def _strip_strings_and_comment(line: str) -> str:
     line = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'', lambda m: " " * len(m.group(0)), line)
     return line.split("#", 1)[0] if "#" in line else line
@@ -291,6 +322,22 @@ def shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except (ValueError, OSError):
         return str(path)
+
+
+def locate_value(text: str, property_name: str, path: Path, after: int, within: int = 40) -> tuple[Path, int] | None:
+    """The line, from line `after` on (the subject's) and at most `within` lines further, where a literal
+    with this text is written after the property `property_name`; None when it is not found there. (A
+    quote's text runs on, so only its first 60 characters are looked for.)"""
+    if not text:
+        return None
+    needle = text if len(text) <= 60 else text[:60]
+    lines = _read_text(path).splitlines()
+    for number in range(after, min(len(lines), after + within) + 1):
+        code = lines[number - 1].split(" #", 1)[0]
+        at = code.find(property_name)
+        if at >= 0 and needle in code[at:] and not code.lstrip().startswith("#"):
+            return path, number
+    return None
 
 
 _TEXT_CACHE: dict[tuple[Path, float], str] = {}

@@ -20,7 +20,7 @@ from . import shacl_sparql
 from .config import Settings
 from .graph import LoadedGraph, load
 from .namespaces import prefixes
-from .reader import locate, read_shape_quads, shown
+from .reader import locate, locate_value, read_shape_quads, shown
 
 __all__ = ["SEVERITY_WORDS", "Problem", "ValidationReport", "format_report", "validate", "validate_graph"]
 
@@ -115,6 +115,7 @@ def validate_graph(graph: LoadedGraph, lang: str = "nl", only_files: bool = Fals
         inplace=True,
     )
     shacl_sparql.merge_results(report_graph, sparql_results)
+    shacl_sparql.merge_results(report_graph, _quotes_not_in_their_document(graph))
     search = graph.extra_files if only_files else graph.paths()
     problems = []
     for result in _results(report_graph):
@@ -142,6 +143,41 @@ def _shapes_graph(settings: Settings) -> Any:
     return shapes
 
 
+_QUOTE_SHAPE = "https://w3id.org/kennisgraaf/def/shapes/QuoteInDocumentShape"
+
+
+def _quotes_not_in_their_document(graph: LoadedGraph) -> Any:
+    """Validation results (an rdflib Graph) for each kg:quote not found in its document's text. Skipped when
+    the project has no folder of source texts (the benchmarks' synthetic projects)."""
+    import pyoxigraph as ox
+    import rdflib
+
+    from .documents import QUOTE, WAS_DERIVED_FROM, DocumentsError, misquoted, read_documents, read_quotes
+
+    results = rdflib.Graph()
+    sources_dir = graph.settings.path("sources_dir")
+    if not sources_dir.is_dir():
+        return results
+    store = graph.store
+    try:
+        documents = read_documents(store.quads_for_pattern(None, None, None, ox.DefaultGraph()), sources_dir)
+    except DocumentsError:
+        return results  # a document description is broken: the shapes say what is wrong with it
+
+    claims = [*store.quads_for_pattern(None, QUOTE, None), *store.quads_for_pattern(None, WAS_DERIVED_FROM, None)]
+    sh = rdflib.Namespace(SH)
+    for quote in misquoted(read_quotes(claims), documents):
+        result = rdflib.BNode()
+        results.add((result, rdflib.RDF.type, sh.ValidationResult))
+        results.add((result, sh.focusNode, rdflib.URIRef(quote.claim)))
+        results.add((result, sh.resultPath, rdflib.URIRef(QUOTE.value)))
+        results.add((result, sh.value, rdflib.Literal(quote.text)))
+        results.add((result, sh.resultSeverity, sh.Violation))
+        results.add((result, sh.sourceShape, rdflib.URIRef(_QUOTE_SHAPE)))
+        results.add((result, sh.sourceConstraintComponent, rdflib.URIRef(_QUOTE_SHAPE)))
+    return results
+
+
 def _results(report_graph: Any) -> list[Any]:
     import rdflib
 
@@ -164,6 +200,10 @@ def _problem(
     found = locate(str(focus), search) if isinstance(focus, rdflib.URIRef) else None
     if found is None and isinstance(value, rdflib.URIRef):
         found = locate(str(value), search)
+    if found is not None and isinstance(value, rdflib.Literal) and isinstance(path, rdflib.URIRef):
+        # the line of the offending value itself: the property and the value written on one line
+        property_name = re.split(r"[/#]", str(path))[-1]
+        found = locate_value(str(value), property_name, *found) or found
     label = _label(data, focus, lang)
     message = _fill(_pick(messages, lang) or _fallback_message(one("sourceConstraintComponent"), lang),
                     focus=label or short(focus), value=_show(value, short), path=_show(path, short))

@@ -29,6 +29,32 @@ def test_id_answers_303_see_other_to_doc(server) -> None:  # type: ignore[no-unt
     assert term.status_code == 303 and term.headers["location"] == server.url + "doc/def/Claim"
 
 
+def test_303_keeps_the_query_string_and_the_encoded_path(server) -> None:  # type: ignore[no-untyped-def]
+    kept = httpx.get(server.url + "id/organisatie/lumc?format=ttl")
+    assert kept.headers["location"] == server.url + "doc/organisatie/lumc?format=ttl"
+    assert httpx.get(kept.headers["location"]).headers["content-type"].startswith("text/turtle")
+    encoded = httpx.get(server.url + "id/a%3Fb")
+    assert encoded.headers["location"] == server.url + "doc/a%3Fb"
+
+
+def test_html_pages_vary_on_accept(server) -> None:  # type: ignore[no-untyped-def]
+    for path in ("doc/organisatie/lumc", "sparql", ""):
+        response = httpx.get(server.url + path, headers={"Accept": "text/html"})
+        assert response.headers["content-type"].startswith("text/html")
+        assert "Accept" in response.headers.get("vary", ""), path
+
+
+def test_only_web_addresses_become_links() -> None:
+    from types import SimpleNamespace
+
+    from kennisgraaf.site import Linker
+
+    linker = Linker(SimpleNamespace(base_url="http://127.0.0.1:8000/"), SimpleNamespace(base_iri=ID[:-3]))  # type: ignore[arg-type]
+    assert linker.href(LUMC) == "http://127.0.0.1:8000/doc/organisatie/lumc"
+    assert linker.href("https://www.universiteitleiden.nl/") == "https://www.universiteitleiden.nl/"
+    assert linker.href("javascript:alert(1)") == "#"
+
+
 @pytest.mark.parametrize(("accept", "extension", "rdf_format"), [
     ("text/turtle", "", ox.RdfFormat.TURTLE),
     ("application/ld+json", "", ox.RdfFormat.JSON_LD),

@@ -121,6 +121,8 @@ class ServerState:
     def cached(self, key: Any, make: Callable[[], T]) -> T:
         with self.lock:
             if key not in self.cache:
+                if len(self.cache) >= 64:  # keys can come from clients (the Host of a VoID request): stay bounded
+                    self.cache.clear()
                 self.cache[key] = make()
             return self.cache[key]  # type: ignore[no-any-return]
 

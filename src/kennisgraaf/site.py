@@ -61,7 +61,8 @@ class Linker:
             return self.root + "doc/" + iri[len(self.base) + 3:]
         if iri.startswith(KG):
             return self.root + "doc/def/" + iri[len(KG):]
-        return iri
+        # Only web addresses become links: an IRI such as javascript:... in the data must not run when clicked.
+        return iri if iri.startswith(("http://", "https://")) else "#"
 
     def short(self, iri: str) -> str:
         return short_name(iri, self.base)
@@ -74,7 +75,7 @@ def _page(template: str, request: Request, status: int = 200, **context: Any) ->
     state = state_of(request)
     html = _templates.get_template(template).render(root=str(request.base_url), base_iri=state.base_iri,
                                                      kg=KG, **context)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers={"Vary": "Accept"})
 
 
 def _select(state: ServerState, text: str, union: bool = True, limit: int | None = None) -> list[list[Any]]:
@@ -308,12 +309,20 @@ async def openapi(request: Request) -> Response:
 
 
 async def redirect_id(request: Request) -> Response:
-    target = f"{request.base_url}doc/{request.path_params['path']}"
-    return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+    return _see_other(request, "/id/", "doc/")
 
 
 async def redirect_def(request: Request) -> Response:
-    target = f"{request.base_url}doc/def/{request.path_params['path']}"
+    return _see_other(request, "/def/", "doc/def/")
+
+
+def _see_other(request: Request, prefix: str, to: str) -> Response:
+    """303 to the page about the thing: the path as the client wrote it (still percent-encoded, so an encoded
+    ? stays in the path) and the query string kept (?format=ttl)."""
+    raw = (request.scope.get("raw_path") or request.url.path.encode()).decode("latin-1")
+    target = f"{request.base_url}{to}{raw.split(prefix, 1)[1]}"
+    if request.url.query:
+        target += "?" + request.url.query
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
 
 

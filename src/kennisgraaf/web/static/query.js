@@ -21,7 +21,7 @@
   function href(iri) {
     if (iri.startsWith(base + "id/")) return root + "doc/" + iri.slice(base.length + 3);
     if (iri.startsWith(kg)) return root + "doc/def/" + iri.slice(kg.length);
-    return iri;
+    return /^https?:\/\//.test(iri) ? iri : "#";  // never a javascript: link
   }
   function short(iri) {
     for (const [name, ns] of namespaces) {

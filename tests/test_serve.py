@@ -326,3 +326,12 @@ def test_serve_without_a_build_says_what_to_do(tmp_path) -> None:  # type: ignor
     result = CliRunner().invoke(cli, ["serve", "--build-dir", str(tmp_path / "nothing"), "--port", "1"])
     assert result.exit_code == 2
     assert "kennisgraaf build" in result.output
+
+
+@pytest.mark.parametrize(("query", "accept", "expected"), [
+    ("ASK {}", "application/sparql-results+json;q=0, */*;q=0.5", "application/sparql-results+xml"),
+    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "text/turtle;q=0, */*;q=0.5", "application/n-triples"),
+])
+def test_q_0_refuses_a_type_even_when_a_wildcard_matches(server, query, accept, expected) -> None:  # type: ignore[no-untyped-def]
+    response = httpx.get(server.sparql, params={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(expected)

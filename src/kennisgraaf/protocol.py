@@ -107,6 +107,16 @@ def _quality(media_type: str, ranges: list[tuple[str, str, float]]) -> float:
     return best
 
 
+def _media_quality(media: MediaType, ranges: list[tuple[str, str, float]]) -> float:
+    """The q-value for `media`: of its own media type when the client names it (q=0 refuses it, whatever
+    else matches), else the best of a wildcard and of aliases the client names exactly."""
+    named = [q for kind, sub, q in ranges if f"{kind}/{sub}" == media.media_type]
+    if named:
+        return max(named)
+    aliases = [q for kind, sub, q in ranges if f"{kind}/{sub}" in media.aliases]
+    return max([_quality(media.media_type, ranges), *aliases])
+
+
 @functools.lru_cache(maxsize=1024)
 def negotiate(accept: str | None, offered: tuple[MediaType, ...], fmt: str | None = None) -> MediaType | None:
     """The media type to answer with: the one named by `fmt` (a format name or media type), else the one the
@@ -132,7 +142,7 @@ def negotiate(accept: str | None, offered: tuple[MediaType, ...], fmt: str | Non
     best: MediaType | None = None
     best_q = 0.0
     for media in offered:
-        q = max(_quality(t, ranges) for t in (media.media_type, *[a for a in media.aliases if "/" in a]))
+        q = _media_quality(media, ranges)
         if q > best_q:
             best, best_q = media, q
     return best

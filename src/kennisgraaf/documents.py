@@ -24,8 +24,6 @@ if TYPE_CHECKING:
     from .config import Settings
 
 __all__ = [
-    "ProjectCoverage",
-    "project_coverage",
     "MIN_SHARED_RUN",
     "ClassifiedSentence",
     "Document",
@@ -33,6 +31,7 @@ __all__ = [
     "DocumentsError",
     "MalformedLine",
     "NonFactual",
+    "ProjectCoverage",
     "Quote",
     "coverage",
     "entries_without_document",
@@ -40,6 +39,7 @@ __all__ = [
     "misquoted",
     "normalise",
     "parse_non_factual",
+    "project_coverage",
     "read_documents",
     "read_non_factual",
     "read_quotes",

@@ -478,9 +478,9 @@ def resolve(value: Any, kind: str, target: Target, option: str = "--entity",
         what_en, what_nl, none_en, none_nl = ("an organisation", "een organisatie", "no organisation",
                                               "geen organisatie")
     elif classes:
-        names = ", ".join(_short_class(c, target.base_iri) for c in classes)
-        what_en, what_nl = f"a thing of the kind {names}", f"iets van de soort {names}"
-        none_en, none_nl = f"nothing of the kind {names}", f"niets van de soort {names}"
+        kinds = ", ".join(_short_class(c, target.base_iri) for c in classes)
+        what_en, what_nl = f"a thing of the kind {kinds}", f"iets van de soort {kinds}"
+        none_en, none_nl = f"nothing of the kind {kinds}", f"niets van de soort {kinds}"
     else:
         what_en, what_nl, none_en, none_nl = "anything", "iets", "nothing", "niets"
     iri = _as_iri(value, target.base_iri)

@@ -261,9 +261,7 @@ def check_graphs_written_once(files: Iterable[SourceFile]) -> None:
     for source in files:
         if source.role != "data" or source.path.suffix.lower() != ".trig":
             continue
-        for number, at_start, iri in _iris_by_line(_read_text(source.path)):
-            if not at_start or not _opens_graph(_read_text(source.path), number, iri):
-                continue
+        for number, iri in _graph_openings(_read_text(source.path)):
             if iri in seen:
                 first, line = seen[iri]
                 raise InputError(
@@ -279,10 +277,27 @@ def check_graphs_written_once(files: Iterable[SourceFile]) -> None:
             seen[iri] = (source.path, number)
 
 
-def _opens_graph(text: str, number: int, iri: str) -> bool:
-    """Whether line `number` starts a graph block: `name {` (or `GRAPH name {`), the brace on that line."""
-    code = _strip_strings_and_comment(text.splitlines()[number - 1]).strip()
-    return bool(re.fullmatch(r"(?:GRAPH\s+)?(?:<[^>]*>|[\w.-]*:[\w.%-]*)\s*\{.*", code, re.IGNORECASE))
+_GRAPH_OPENING = re.compile(r"\s*(?:GRAPH\s+)?(?:<([^>]*)>|([A-Za-z][\w.-]*)?:([\w.%-]*))\s*\{", re.IGNORECASE)
+
+
+def _graph_openings(text: str) -> Iterable[tuple[int, str]]:
+    """(line number, graph IRI) for each line that opens a graph block (`name {` or `GRAPH name {`). Only
+    lines with a brace are looked at closely: this runs over every data file on every load."""
+    namespaces: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if "{" not in line:
+            if line.lstrip()[:7].lower() in ("@prefix", "prefix "):
+                declaration = _PREFIX_DECL.match(line)
+                if declaration:
+                    namespaces[declaration.group(1) or ""] = declaration.group(2)
+            continue
+        opening = _GRAPH_OPENING.match(_strip_strings_and_comment(line))
+        if opening is None:
+            continue
+        if opening.group(1) is not None:
+            yield number, opening.group(1)
+        elif (namespace := namespaces.get(opening.group(2) or "")) is not None:
+            yield number, namespace + opening.group(3)
 
 
 def _strip_strings_and_comment(line: str) -> str:

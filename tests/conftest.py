@@ -74,3 +74,20 @@ def kennisgraaf_server(built_settings: Settings, tmp_path_factory: pytest.TempPa
     with serve(built_settings, tmp_path_factory.mktemp("serve"), "--query-timeout", "2", "--result-limit", "1000",
                "--max-body-size", "200000", "--max-concurrent-queries", "8") as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A small built project with known answers (tests/mini_graph.py); tests only read it."""
+    from mini_graph import make_project
+
+    return make_project(tmp_path_factory.mktemp("mini") / "project")
+
+
+@pytest.fixture(scope="session")
+def mini_endpoint(mini: Settings, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The query URL of a real `oxigraph serve` holding the mini project's graph."""
+    from oxigraph_server import serve
+
+    with serve(mini.project_dir / "mini.nq", tmp_path_factory.mktemp("mini-oxigraph")) as url:
+        yield url

@@ -15,8 +15,6 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from mini_graph import make_project
-from oxigraph_server import serve
 
 from kennisgraaf import queries
 from kennisgraaf.config import Settings
@@ -25,17 +23,6 @@ from kennisgraaf.errors import ParameterError, QueryError, QueryTimeout
 ID = "https://w3id.org/kennisgraaf/id/"
 SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . "
         "?g <http://www.w3.org/2000/01/rdf-schema#label> ?i }")  # about 15 s on the mini graph
-
-
-@pytest.fixture(scope="module")
-def mini(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return make_project(tmp_path_factory.mktemp("mini") / "project")
-
-
-@pytest.fixture(scope="module")
-def mini_endpoint(mini: Settings, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    with serve(mini.project_dir / "mini.nq", tmp_path_factory.mktemp("mini-oxigraph")) as url:
-        yield url
 
 
 @pytest.fixture(params=["embedded", "oxigraph-serve"])

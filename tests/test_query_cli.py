@@ -13,25 +13,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from mini_graph import make_project
-from oxigraph_server import serve
 
 from kennisgraaf.cli import cli
 from kennisgraaf.config import Settings
 
 ID = "https://w3id.org/kennisgraaf/id/"
 SCRIPT = Path(sys.executable).with_name("kennisgraaf")
-
-
-@pytest.fixture(scope="module")
-def mini(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return make_project(tmp_path_factory.mktemp("cli") / "project")
-
-
-@pytest.fixture(scope="module")
-def endpoint(mini: Settings, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    with serve(mini.project_dir / "mini.nq", tmp_path_factory.mktemp("cli-oxigraph")) as url:
-        yield url
 
 
 def invoke(mini: Settings, *args: str, columns: int | None = None, stdin: str | None = None):  # type: ignore[no-untyped-def]
@@ -124,11 +111,11 @@ def test_a_format_that_does_not_fit_the_query_is_refused(mini: Settings) -> None
     assert result.exit_code == 2 and "A CONSTRUCT query cannot be written as csv" in result.stderr
 
 
-def test_the_endpoint_gives_the_same_answer(mini: Settings, endpoint: str) -> None:
+def test_the_endpoint_gives_the_same_answer(mini: Settings, mini_endpoint: str) -> None:
     local = invoke(mini, "query", "together", "--format", "csv")
-    remote = invoke(mini, "query", "together", "--format", "csv", "--endpoint", endpoint)
+    remote = invoke(mini, "query", "together", "--format", "csv", "--endpoint", mini_endpoint)
     assert remote.exit_code == 0 and remote.stdout == local.stdout and local.stdout.count("\n") > 2
-    table = invoke(mini, "query", "parties", "--agreement", "UT", "--endpoint", endpoint)
+    table = invoke(mini, "query", "parties", "--agreement", "UT", "--endpoint", mini_endpoint)
     assert "no entity in the graph is called 'UT'" not in table.stderr  # names are looked up at the endpoint
 
 

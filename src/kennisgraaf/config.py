@@ -28,6 +28,7 @@ class Setting:
     kind: type = str
     is_path: bool = False
     scope: str = "project"  # which commands offer it as an option: "project" (all), "query" or "serve"
+    may_be_zero: bool = False  # numbers must be greater than zero unless this is set
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -50,6 +51,9 @@ SETTINGS: tuple[Setting, ...] = (
             "memory and runs up to max_concurrent_queries queries.", kind=int, scope="serve"),
     Setting("max_concurrent_queries", 8, "Most queries the server runs at once; more are answered 503 "
             "(try again later).", kind=int, scope="serve"),
+    Setting("inline_query_ms", 5.0, "A query that took at most this many milliseconds in a worker process runs "
+            "in the server process the next times, without the trip to a worker (0: always in a worker).",
+            kind=float, scope="serve", may_be_zero=True),
     Setting("max_body_size", 1_000_000, "Largest request body the server accepts, in bytes.", kind=int, scope="serve"),
     Setting("allow_update", False, "Let the server run SPARQL Update on its in-memory copy of the graph "
             "(never written to the build).", kind=bool, scope="serve"),
@@ -107,8 +111,9 @@ def _convert(setting: Setting, value: Any, origin: str) -> Any:
         raise ConfigError(f"Setting language from {origin} is {value!r}; use one of: {', '.join(LANGUAGES)}.")
     if setting.name == "base_iri" and not (converted.startswith(("http://", "https://")) and converted.endswith("/")):
         raise ConfigError(f"Setting base_iri from {origin} is {value!r}; it must be an http(s) IRI ending in '/'.")
-    if setting.kind in (int, float) and converted <= 0:
-        raise ConfigError(f"Setting {setting.name} from {origin} is {value!r}; it must be greater than zero.")
+    if setting.kind in (int, float) and (converted < 0 or (converted == 0 and not setting.may_be_zero)):
+        least = "zero or more" if setting.may_be_zero else "greater than zero"
+        raise ConfigError(f"Setting {setting.name} from {origin} is {value!r}; it must be {least}.")
     return converted
 
 

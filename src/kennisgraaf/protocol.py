@@ -26,6 +26,7 @@ __all__ = [
     "negotiate",
     "parse_request",
     "render",
+    "write_directly",
 ]
 
 
@@ -287,3 +288,22 @@ def render(answer: Answer, media: MediaType, base_iri: str) -> bytes:
     data = parsed.serialize(format=_RESULT_FORMATS[media.name])
     assert data is not None
     return data
+
+
+_prefixes = functools.lru_cache(maxsize=8)(prefixes)  # shared: serialisers only read it
+
+
+def write_directly(results: object, media: MediaType, base_iri: str, max_bytes: int) -> bytes | None:
+    """Query results evaluated in this process (see worker.run_here) written straight in the chosen format,
+    as render() writes a worker's answer; None when they come to more than `max_bytes`. (Only for answers
+    known to be small: a serialiser writing into a Python object costs more than the whole of such an answer.)"""
+    if isinstance(results, ox.QuerySolutions | ox.QueryBoolean):
+        data = results.serialize(format=_RESULT_FORMATS[media.name])
+    else:
+        rdf_format = _GRAPH_FORMATS[media.name]
+        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+            data = ox.serialize(results, format=rdf_format, prefixes=_prefixes(base_iri))  # type: ignore[arg-type]
+        else:
+            data = ox.serialize(results, format=rdf_format)  # type: ignore[arg-type]
+    assert data is not None
+    return data if len(data) <= max_bytes else None

@@ -3,10 +3,14 @@ description, VoID, dumps, linked-data pages and the canned queries — as a Star
 
 Building the app (`create_app`) has no side effects. At startup the current build is copied into an
 in-memory store once (queries on it are several times faster than on the on-disk store) and shared with a
-pool of worker processes forked from the server (see `worker`): every query runs in a worker, which is killed
-when its time is up, so a runaway query never holds the server. Nothing runs a query in this process: /sparql
-waits for its worker's answer on the event loop (`worker.execute_async`), the pages wait for theirs in
-threads, so the event loop stays free and /health answers while queries run.
+pool of worker processes forked from the server (see `worker`): a query runs in a worker, which is killed
+when its time is up, so a runaway query never holds the server. /sparql waits for its worker's answer on the
+event loop (`worker.execute_async`), the pages wait for theirs in threads, so the event loop stays free and
+/health answers while queries run.
+
+One exception, for speed: a query that took its worker at most `inline_query_ms` runs in the server process
+the next times it is asked (`_run_here`). The graph does not change while it is served, so the same query
+does the same work again; the trip to a worker would cost more than such a query itself.
 
     >>> from kennisgraaf.config import Settings
     >>> app = create_app(Settings.load())   # nothing is opened until the app starts
@@ -15,6 +19,7 @@ threads, so the event loop stays free and /health answers while queries run.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import threading
@@ -38,7 +43,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from . import worker
 from .config import Settings
 from .errors import QueryError, QueryTimeout
-from .protocol import GRAPH_TYPES, RESULT_TYPES, MediaType, Operation, ProtocolError, negotiate, parse_request, render
+from .protocol import (
+    GRAPH_TYPES,
+    RESULT_TYPES,
+    MediaType,
+    Operation,
+    ProtocolError,
+    negotiate,
+    parse_request,
+    render,
+    write_directly,
+)
 from .queries import Target
 from .sparqltext import MAX_CHAIN, MAX_NESTING, QueryShape, check, shape
 
@@ -57,6 +72,20 @@ class Busy(Exception):
     """As many queries as allowed are running."""
 
 
+# A query with one of these answers differently from one run to the next: one quick run says nothing of the next.
+_UNSTABLE = frozenset({"RAND", "NOW", "UUID", "STRUUID"})
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A query request read once: the job for a worker, the format of the answer, and whether a run in the
+    server process may answer it once it has proved quick (`stable`: not with RAND() and the like)."""
+
+    job: worker.LocalJob
+    media: MediaType
+    stable: bool
+
+
 @dataclass
 class ServerState:
     """What the running server holds: the in-memory graph, the workers' source key, limits and caches."""
@@ -71,11 +100,14 @@ class ServerState:
     max_running: int
     max_body: int
     allow_update: bool
+    inline_seconds: float = 0.0
     running: int = 0
     generation: int = 0
     limiter: anyio.CapacityLimiter | None = None
     cache: dict[Any, Any] = field(default_factory=dict)
     shapes: dict[str, QueryShape] = field(default_factory=dict)
+    plans: dict[Any, Plan] = field(default_factory=dict)
+    quick: dict[worker.LocalJob, int] = field(default_factory=dict)  # job: most bytes a run here may write
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -118,6 +150,18 @@ class ServerState:
         finally:
             self.running -= 1
 
+    def remember_plan(self, key: Any, plan: Plan) -> None:
+        if len(self.plans) >= 1024:
+            self.plans.clear()
+        self.plans[key] = plan
+
+    def remember_quick(self, job: worker.LocalJob, answer: worker.Answer) -> None:
+        """Let `job` run in this process from now on: it took a worker at most inline_seconds. On a graph that
+        does not change, the same query does the same work again; the byte cap only guards against surprises."""
+        if len(self.quick) >= 4096:
+            self.quick.clear()
+        self.quick[job] = 16 * len(answer.data) + 65536
+
     def cached(self, key: Any, make: Callable[[], T]) -> T:
         with self.lock:
             if key not in self.cache:
@@ -142,11 +186,14 @@ def load_state(settings: Settings) -> ServerState:
     del on_disk
     triples = _count(memory, _TRIPLES)
     max_running = int(settings.get("max_concurrent_queries"))
+    allow_update = bool(settings.get("allow_update"))
     state = ServerState(
         settings=settings, store=memory, key=worker.share(memory, "0"), triples=triples,
         timeout=float(settings.get("query_timeout")), limit=int(settings.get("result_limit")),
         max_length=int(settings.get("max_query_length")), max_running=max_running,
-        max_body=int(settings.get("max_body_size")), allow_update=bool(settings.get("allow_update")),
+        max_body=int(settings.get("max_body_size")), allow_update=allow_update,
+        # With updates a quick query can turn into a runaway one, which nothing could stop in this process.
+        inline_seconds=0.0 if allow_update else float(settings.get("inline_query_ms")) / 1000,
     )
     worker.keep_idle(max_running)
     worker.warm(state.key, min(max_running, 4))
@@ -177,7 +224,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return await _receive_body(request.receive, request.headers.get("content-length"), limit)
 
 
-async def sparql_endpoint(request: Request) -> Response:
+async def sparql_endpoint(request: Request) -> Response | Answered:
     """GET or POST a SPARQL query (or, when allowed, an update), as the SPARQL 1.1 Protocol says. (Queries
     and updates are answered by SparqlFastPath before they get here; this answers the rest.)"""
     state = state_of(request)
@@ -186,24 +233,24 @@ async def sparql_endpoint(request: Request) -> Response:
         operation = parse_request(request.method, request.url.query, request.headers.get("content-type"), body)
         if operation.kind == "description":
             return await _description(request, state, operation)
-    except ProtocolError as error:
-        return _error(error.status, error.message, error.headers)
-    return await _operation(state, operation, request.headers.get("accept"))
+        return await _operation(state, operation, request.headers.get("accept"))
+    except (ProtocolError, Busy, QueryError) as error:
+        return _refusal(state, error)
 
 
-async def _operation(state: ServerState, operation: Operation, accept: str | None) -> Response:
-    try:
-        if operation.kind == "update":
-            return await _update(state, operation)
-        return await _query(accept, state, operation)
-    except ProtocolError as error:
+async def _operation(state: ServerState, operation: Operation, accept: str | None) -> Response | Answered:
+    if operation.kind == "update":
+        return await _update(state, operation)
+    return await _run(state, _plan(state, operation, accept))
+
+
+def _refusal(state: ServerState, error: ProtocolError | Busy | QueryError) -> Response:
+    """The answer to a request that cannot be answered as asked."""
+    if isinstance(error, ProtocolError):
         return _error(error.status, error.message, error.headers)
-    except Busy:
+    if isinstance(error, Busy):
         return _busy(state)
-    except QueryTimeout as error:
-        return _error(503, error.en)
-    except QueryError as error:
-        return _error(400, error.en)
+    return _error(503 if isinstance(error, QueryTimeout) else 400, error.en)
 
 
 _EXPOSED = "X-Result-Truncated, X-Result-Limit, X-Query-Time, Retry-After, Location"
@@ -222,28 +269,40 @@ class SparqlFastPath:
             await self.app(scope, receive, send)
             return
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+        try:
+            response = await self.respond(scope, receive, headers)
+        except Exception as exc:  # a bug: logged, and answered as one
+            log.error("Error while answering %s /sparql", scope["method"], exc_info=exc)
+            response = _error(500, "Internal server error: this is a bug in kennisgraaf, and it has been logged.")
+        if response is None:  # the service description, answered by the app
+            await self.app(scope, receive, send)
+            return
+        if "origin" in headers:
+            response.headers["access-control-allow-origin"] = "*"
+            response.headers["access-control-expose-headers"] = _EXPOSED
+        await response(scope, receive, send)
+
+    async def respond(self, scope: Scope, receive: Receive, headers: dict[str, str]) -> Response | Answered | None:
         state: ServerState = self.app.state.kennisgraaf
+        method, accept, content_type = scope["method"], headers.get("accept"), headers.get("content-type")
         try:
             body = await _receive_body(receive, headers.get("content-length"), state.max_body) \
-                if scope["method"] == "POST" else b""
-            operation = parse_request(scope["method"], scope["query_string"].decode("latin-1"),
-                                      headers.get("content-type"), body)
-        except ProtocolError as error:
-            response = _error(error.status, error.message, error.headers)
-        else:
-            if operation.kind == "description":
-                await self.app(scope, receive, send)
-                return
-            try:
-                response = await _operation(state, operation, headers.get("accept"))
-            except Exception as exc:  # a bug: logged, and answered as one
-                log.error("Error while answering %s /sparql", scope["method"], exc_info=exc)
-                response = _error(500, "Internal server error: this is a bug in kennisgraaf, and it has been "
-                                       "logged.")
-        if "origin" in headers:
-            response.headers["Access-Control-Allow-Origin"] = "*"
-            response.headers["Access-Control-Expose-Headers"] = _EXPOSED
-        await response(scope, receive, send)
+                if method == "POST" else b""
+            # Clients send the same requests again and again: each is read (parsed, checked, negotiated) once.
+            key = (method, scope["query_string"], accept, content_type, body) if len(body) <= 16384 else None
+            plan = state.plans.get(key)
+            if plan is None:
+                operation = parse_request(method, scope["query_string"].decode("latin-1"), content_type, body)
+                if operation.kind == "description":
+                    return None
+                if operation.kind == "update":
+                    return await _update(state, operation)
+                plan = _plan(state, operation, accept)
+                if key is not None:
+                    state.remember_plan(key, plan)
+            return await _run(state, plan)
+        except (ProtocolError, Busy, QueryError) as error:
+            return _refusal(state, error)
 
 
 async def _receive_body(receive: Receive, length: str | None, limit: int) -> bytes:
@@ -277,18 +336,24 @@ def _busy(state: ServerState) -> Response:
 
 
 def _not_acceptable(offered: tuple[MediaType, ...], fmt: str | None) -> Response:
+    return _error(406, _not_acceptable_message(offered, fmt))
+
+
+def _not_acceptable_message(offered: tuple[MediaType, ...], fmt: str | None) -> str:
     types = ", ".join(m.media_type for m in offered)
     names = ", ".join(m.name for m in offered)
     what = f"format={fmt!r} is not one of {names}" if fmt else "None of the types in the Accept header can be given"
-    return _error(406, f"{what}. This answer is available as {types} (or format={names}).")
+    return f"{what}. This answer is available as {types} (or format={names})."
 
 
-async def _query(accept: str | None, state: ServerState, operation: Operation) -> Response:
+def _plan(state: ServerState, operation: Operation, accept: str | None) -> Plan:
+    """How to answer a query request; QueryError when the query is refused, ProtocolError (406) when no
+    acceptable format is offered."""
     found = state.checked(operation.text)
     offered = GRAPH_TYPES if found.form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
     media = negotiate(accept, offered, operation.fmt)
     if media is None:
-        return _not_acceptable(offered, operation.fmt)
+        raise ProtocolError(406, _not_acceptable_message(offered, operation.fmt))
     dataset = bool(operation.default_graphs or operation.named_graphs)
     job = worker.LocalJob(
         operation.text, state.limit,
@@ -296,15 +361,68 @@ async def _query(accept: str | None, state: ServerState, operation: Operation) -
         named_graphs=tuple(operation.named_graphs) if dataset else None,
         union="FROM" not in found.keywords,
     )
-    answer = await state.execute(job)
-    data = await anyio.to_thread.run_sync(render, answer, media, state.base_iri) if len(answer.data) > 65536 \
-        else render(answer, media, state.base_iri)
-    headers = {"Vary": "Accept", "X-Query-Time": f"{answer.seconds * 1000:.1f}ms"}
-    if answer.truncated:
-        headers["X-Result-Truncated"] = "true"
-        headers["X-Result-Limit"] = str(state.limit)
-    charset = "; charset=utf-8" if media.name in ("csv", "tsv", "turtle", "trig") else ""
-    return Response(data, media_type=media.media_type + charset, headers=headers)
+    return Plan(job, media, stable=not found.keywords & _UNSTABLE)
+
+
+async def _run(state: ServerState, plan: Plan) -> Answered:
+    """Run a planned query: in this process when it has proved quick, else in a worker."""
+    max_bytes = state.quick.get(plan.job)
+    if max_bytes is not None:
+        if state.running >= state.max_running:
+            raise Busy()  # the limit holds for every query, including one that would be quick
+        response = _run_here(state, plan, max_bytes)
+        if response is not None:
+            return response
+    answer = await state.execute(plan.job)
+    if plan.stable and not answer.truncated and answer.seconds <= state.inline_seconds:
+        state.remember_quick(plan.job, answer)
+    data = await anyio.to_thread.run_sync(render, answer, plan.media, state.base_iri) if len(answer.data) > 65536 \
+        else render(answer, plan.media, state.base_iri)
+    return _answer(data, plan.media, answer.seconds, state.limit if answer.truncated else None)
+
+
+def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None:
+    """Answer a query in this process, saving the trip to a worker. Only for one that took a worker at most
+    inline_seconds, on the same graph: it does the same work here. If it takes much longer after all, or
+    writes more than it did, it is no longer run here (None: then a worker answers)."""
+    started = time.perf_counter()
+    try:
+        data = write_directly(worker.run_here(state.store, plan.job), plan.media, state.base_iri, max_bytes)
+    except (SyntaxError, ValueError, OSError, RuntimeError):
+        data = None
+    seconds = time.perf_counter() - started
+    if data is None or seconds > 4 * state.inline_seconds:
+        state.quick.pop(plan.job, None)
+    return None if data is None else _answer(data, plan.media, seconds, None)
+
+
+def _answer(data: bytes, media: MediaType, seconds: float, truncated_at: int | None) -> Answered:
+    headers = {"content-type": media.media_type + ("; charset=utf-8" if media.name in _TEXT else ""),
+               "vary": "Accept", "x-query-time": f"{seconds * 1000:.1f}ms"}
+    if truncated_at is not None:
+        headers["x-result-truncated"] = "true"
+        headers["x-result-limit"] = str(truncated_at)
+    return Answered(data, headers)
+
+
+_TEXT = frozenset({"csv", "tsv", "turtle", "trig"})
+
+
+class Answered:
+    """A query's answer as a response: Starlette's Response, less its costs (header objects, background
+    tasks), which are a noticeable part of answering a quick query."""
+
+    __slots__ = ("body", "headers")
+
+    def __init__(self, body: bytes, headers: dict[str, str]) -> None:
+        self.body = body
+        self.headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw = [(b"content-length", str(len(self.body)).encode())]
+        raw += [(name.encode("latin-1"), value.encode("latin-1")) for name, value in self.headers.items()]
+        await send({"type": "http.response.start", "status": 200, "headers": raw})
+        await send({"type": "http.response.body", "body": self.body})
 
 
 async def _update(state: ServerState, operation: Operation) -> Response:
@@ -440,12 +558,15 @@ class AccessLog:
         finally:
             if access_log.isEnabledFor(logging.INFO):
                 client = scope.get("client") or ("-", 0)
-                path = scope.get("path", "")
-                query = scope.get("query_string", b"")
-                if query:
-                    path += "?" + urllib.parse.unquote(query.decode("latin-1"))[:300]
+                path = scope.get("path", "") + _shown_query(scope.get("query_string", b""))
                 access_log.info('%s "%s %s" %d %d %.1fms', client[0], scope.get("method"), path, status, size,
                                 (time.perf_counter() - started) * 1000)
+
+
+@functools.lru_cache(maxsize=256)
+def _shown_query(query: bytes) -> str:
+    """A query string as the access log shows it: decoded, cut at 300 characters (cached: clients repeat)."""
+    return "?" + urllib.parse.unquote(query.decode("latin-1"))[:300] if query else ""
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
@@ -489,6 +610,11 @@ _SETTINGS_VARIABLE = "KENNISGRAAF_SERVE_SETTINGS"
 
 def _configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s")
+    # The logging HOWTO's "Optimization": without the caller's source file and thread, a line of the access
+    # log (one per request) costs a third less.
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logMultiprocessing = False
 
 
 def app_from_environment() -> ASGIApp:

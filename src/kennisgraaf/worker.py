@@ -28,7 +28,8 @@ import pyoxigraph as ox
 
 from .errors import QueryError, QueryTimeout
 
-__all__ = ["Answer", "HttpJob", "LocalJob", "execute", "execute_async", "keep_idle", "share", "shutdown", "warm"]
+__all__ = ["Answer", "HttpJob", "LocalJob", "execute", "execute_async", "keep_idle", "run_here", "share", "shutdown",
+           "warm"]
 
 # A job for the worker: run `query` on a store, or send it to a SPARQL endpoint.
 Source = str | ox.Store | None  # a store folder, a store object, or None for an endpoint
@@ -403,6 +404,12 @@ def _answer(results: Any, limit: int) -> Answer:
 
 
 def _run_local(store: ox.Store, job: LocalJob) -> Answer:
+    return _answer(run_here(store, job), job.limit)
+
+
+def run_here(store: ox.Store, job: LocalJob) -> Any:
+    """The results of `job` on `store`, evaluated in this process as they are read (pyoxigraph's
+    QuerySolutions, QueryBoolean or QueryTriples). Nothing stops it: only for a query known to be quick."""
     options: dict[str, Any] = {}
     if job.default_graph is not None:
         options["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graph]
@@ -410,7 +417,7 @@ def _run_local(store: ox.Store, job: LocalJob) -> Answer:
         options["use_default_graph_as_union"] = True
     if job.named_graphs is not None:
         options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
-    return _answer(store.query(job.query, **options), job.limit)
+    return store.query(job.query, **options)
 
 
 # Result formats we ask endpoints for, most wanted first.

@@ -1,0 +1,120 @@
+"""Quick queries answered in the server process: a query that took a worker at most inline_query_ms runs in
+the server the next times, with the same answer in every format; anything else keeps going to a worker."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pyoxigraph as ox
+import pytest
+
+from kennisgraaf import worker
+from kennisgraaf.config import Settings
+from kennisgraaf.protocol import Operation
+from kennisgraaf.serve import ServerState, _plan, _run, load_state
+
+ORGS = """PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?org ?name WHERE { ?org a org:Organization ; rdfs:label ?name } ORDER BY ?name"""
+PARTIES = """PREFIX kg: <https://w3id.org/kennisgraaf/def/>
+CONSTRUCT { ?agreement kg:party ?party } WHERE { ?agreement kg:party ?party }"""
+RESULT_ACCEPTS = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                  "text/tab-separated-values"]
+GRAPH_ACCEPTS = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml",
+                 "application/trig", "application/n-quads"]
+
+
+@pytest.fixture(scope="module")
+def state(built_settings: Settings) -> Iterator[ServerState]:
+    # A generous budget: the Leiden graph's queries take well under a millisecond, but a busy test machine
+    # must not decide the outcome.
+    overrides = {**built_settings.values, "inline_query_ms": 200, "result_limit": 1000}
+    loaded = load_state(Settings.load(built_settings.project_dir, overrides, environ={}))
+    yield loaded
+    worker.shutdown()
+
+
+def _answer(state: ServerState, text: str, accept: str) -> tuple[bytes, dict[str, str]]:
+    answered = asyncio.run(_run(state, _plan(state, Operation("query", text), accept)))
+    return answered.body, answered.headers
+
+
+def _job(state: ServerState, text: str) -> worker.LocalJob:
+    return _plan(state, Operation("query", text), None).job
+
+
+@pytest.mark.parametrize("accept", RESULT_ACCEPTS)
+def test_a_quick_select_is_answered_here_the_second_time_with_the_same_bytes(state, accept) -> None:  # type: ignore[no-untyped-def]
+    state.quick.clear()
+    from_worker, headers = _answer(state, ORGS, accept)
+    assert _job(state, ORGS) in state.quick
+    here, here_headers = _answer(state, ORGS, accept)
+    assert here == from_worker and b"Universiteit Leiden" in here
+    assert here_headers["content-type"] == headers["content-type"]
+
+
+@pytest.mark.parametrize("accept", GRAPH_ACCEPTS)
+def test_a_quick_construct_is_answered_here_with_the_same_triples(state, accept) -> None:  # type: ignore[no-untyped-def]
+    state.quick.clear()
+    from_worker, headers = _answer(state, PARTIES, accept)
+    here, _ = _answer(state, PARTIES, accept)
+    assert _job(state, PARTIES) in state.quick
+    media = headers["content-type"].split(";")[0]
+    rdf_format = ox.RdfFormat.from_media_type(media)
+    parsed = [set(ox.parse(data, rdf_format, base_iri="https://w3id.org/kennisgraaf/")) for data in (from_worker, here)]
+    assert parsed[0] == parsed[1] and len(parsed[0]) > 20
+
+
+def test_ask_is_answered_here_as_by_a_worker(state) -> None:  # type: ignore[no-untyped-def]
+    text = "ASK { ?s a <http://www.w3.org/ns/org#Organization> }"
+    answers = [_answer(state, text, "application/sparql-results+json")[0] for _ in range(2)]
+    assert _job(state, text) in state.quick
+    assert answers[0] == answers[1] and b"true" in answers[0]
+
+
+def test_queries_with_rand_or_now_always_go_to_a_worker(state) -> None:  # type: ignore[no-untyped-def]
+    for text in ("SELECT ?s WHERE { ?s ?p ?o FILTER(RAND() < 0.5) } LIMIT 3",
+                 "SELECT (NOW() AS ?t) WHERE {}", "SELECT (STRUUID() AS ?u) WHERE {}"):
+        _answer(state, text, "application/sparql-results+json")
+        assert _job(state, text) not in state.quick
+
+
+def test_a_truncated_answer_is_not_run_here(state) -> None:  # type: ignore[no-untyped-def]
+    text = "SELECT * WHERE { ?s ?p ?o }"
+    body, headers = _answer(state, text, "text/tab-separated-values")
+    assert headers["x-result-truncated"] == "true" and body.count(b"\n") == 1001  # the header and 1000 rows
+    assert _job(state, text) not in state.quick
+
+
+def test_an_answer_larger_than_expected_goes_back_to_a_worker(state) -> None:  # type: ignore[no-untyped-def]
+    state.quick.clear()
+    expected, _ = _answer(state, ORGS, "text/csv")
+    job = _job(state, ORGS)
+    state.quick[job] = 10  # as if the first run had written 10 bytes
+    body, _ = _answer(state, ORGS, "text/csv")
+    assert body == expected
+    assert state.quick.get(job) != 10  # forgotten, then learnt again from the worker's run
+
+
+def test_a_slow_query_is_never_run_here(built_settings: Settings) -> None:
+    slow = load_state(Settings.load(built_settings.project_dir, {**built_settings.values, "inline_query_ms": 0},
+                                    environ={}))
+    try:
+        _answer(slow, ORGS, "text/csv")
+        assert not slow.quick
+    finally:
+        worker.shutdown()
+
+
+def test_with_updates_allowed_every_query_goes_to_a_worker(built_settings: Settings) -> None:
+    # After an update a quick query may become a runaway one, which nothing could stop in the server.
+    updatable = load_state(Settings.load(built_settings.project_dir,
+                                         {**built_settings.values, "allow_update": True, "inline_query_ms": 200},
+                                         environ={}))
+    try:
+        assert updatable.inline_seconds == 0
+        _answer(updatable, ORGS, "text/csv")
+        assert not updatable.quick
+    finally:
+        worker.shutdown()

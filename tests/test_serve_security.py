@@ -90,7 +90,8 @@ def test_a_runaway_query_is_stopped_while_health_stays_fast(server) -> None:  # 
         _alive(server)
         response = future.result()
     assert response.status_code == 503
-    assert "stopped" in response.text
+    assert "stopped" in response.text and "2 s, the most this server allows" in response.text
+    assert "--timeout" not in response.text  # a web user cannot give the server's options
     assert time.monotonic() - started < 6
     _alive(server)
 

@@ -102,6 +102,11 @@ def test_unknown_things_are_404(server) -> None:  # type: ignore[no-untyped-def]
     assert httpx.get(server.url + "doc/organisatie/bestaat-niet", headers={"Accept": "text/html"}).status_code == 404
     assert httpx.get(server.url + "doc/organisatie/bestaat-niet.ttl").status_code == 404
     assert httpx.get(server.url + "doc/organisatie/lumc", headers={"Accept": "image/png"}).status_code == 406
+    invalid = httpx.get(server.url + "doc/organisatie/a%20b", headers={"Accept": "text/turtle"})
+    assert invalid.status_code == 404 and invalid.headers["content-type"].startswith("text/plain")
+    assert "not a valid IRI" in invalid.text
+    assert httpx.get(server.url + "doc/organisatie/a%20b", headers={"Accept": "text/html"}).headers[
+        "content-type"].startswith("text/html")
 
 
 def test_void_describes_the_dataset(server) -> None:  # type: ignore[no-untyped-def]
@@ -169,7 +174,11 @@ def test_api_returns_csv_and_json(server) -> None:  # type: ignore[no-untyped-de
     assert graph.status_code == 200 and ox.NamedNode(LUMC) in {
         q.subject for q in ox.parse(graph.content, format=ox.RdfFormat.TURTLE)}
     assert httpx.get(server.url + "api/partners", params={"yaer": "2023"}).status_code == 400
-    assert httpx.get(server.url + "api/partners", params={"year": "x"}).status_code == 400
+    not_a_year = httpx.get(server.url + "api/partners", params={"year": "x"})
+    assert not_a_year.status_code == 400
+    assert not_a_year.text.startswith("year must be a whole number")  # the API's name, not the CLI's --year
+    together = httpx.get(server.url + "api/together", params={"min_shared": "many"})
+    assert together.status_code == 400 and "min_shared" in together.text and "--" not in together.text
     assert httpx.get(server.url + "api/lookup").status_code == 400  # a required parameter is missing
     assert httpx.get(server.url + "api/nope").status_code == 404
 

@@ -284,6 +284,11 @@ class Target:
     max_length: int = 100_000
     base_iri: str = "https://w3id.org/kennisgraaf/"
     language: str = "nl"
+    web: bool = False  # messages name a parameter as on the web (min_shared), not as an option (--min-shared)
+
+    def called(self, param: Parameter) -> str:
+        """How messages name `param` for the people using this target."""
+        return param.name if self.web else param.option
 
     @classmethod
     def of(cls, settings: Settings | None = None, store: ox.Store | str | Path | None = None,
@@ -372,7 +377,7 @@ def run_canned(query: CannedQuery, values: Mapping[str, Any], target: Target) ->
         # An IRI that names nothing (or the wrong kind of thing) is the likely reason for an empty answer:
         # say so. Checked only now, so a query that finds something costs no extra round trip.
         for param, iri in given_iris:
-            resolve(iri, param.type, target, param.option, param.classes)
+            resolve(iri, param.type, target, target.called(param), param.classes)
     return result
 
 
@@ -409,8 +414,9 @@ def _bind_parameters(query: CannedQuery, values: Mapping[str, Any], target: Targ
         value = values.get(param.name)
         if value is None or value == "":
             if param.required:
-                raise ParameterError(f"The query {query.name} needs {param.option} ({param.description}).",
-                                     f"De query {query.name} heeft {param.option} nodig ({param.description}).")
+                name = target.called(param)
+                raise ParameterError(f"The query {query.name} needs {name} ({param.description}).",
+                                     f"De query {query.name} heeft {name} nodig ({param.description}).")
             if param.default is None:
                 continue
             value = param.default
@@ -432,28 +438,29 @@ def _bind_parameters(query: CannedQuery, values: Mapping[str, Any], target: Targ
 
 def term_for(param: Parameter, value: Any, target: Target) -> ox.NamedNode | ox.Literal:
     """The RDF term for a parameter value, checked against the parameter's type and allowed values."""
+    name = target.called(param)
     if param.allowed and str(value) not in param.allowed:
-        raise ParameterError(f"{param.option} is {value!r}; allowed: {', '.join(param.allowed)}.",
-                             f"{param.option} is {value!r}; toegestaan: {', '.join(param.allowed)}.")
+        raise ParameterError(f"{name} is {value!r}; allowed: {', '.join(param.allowed)}.",
+                             f"{name} is {value!r}; toegestaan: {', '.join(param.allowed)}.")
     kind = param.type
     if kind in ("organisation", "entity"):
-        return resolve(value, kind, target, param.option, param.classes)
+        return resolve(value, kind, target, name, param.classes)
     if kind in ("year", "integer"):
         try:
             number = int(str(value).strip())
         except ValueError:
-            raise ParameterError(f"{param.option} must be a whole number, not {value!r}.",
-                                 f"{param.option} moet een geheel getal zijn, niet {value!r}.") from None
+            raise ParameterError(f"{name} must be a whole number, not {value!r}.",
+                                 f"{name} moet een geheel getal zijn, niet {value!r}.") from None
         if kind == "year" and not 1000 <= number <= 9999:
-            raise ParameterError(f"{param.option} must be a year such as 2023, not {value!r}.",
-                                 f"{param.option} moet een jaartal zijn, zoals 2023, niet {value!r}.")
+            raise ParameterError(f"{name} must be a year such as 2023, not {value!r}.",
+                                 f"{name} moet een jaartal zijn, zoals 2023, niet {value!r}.")
         return ox.Literal(number)
     if kind == "date":
         try:
             day = value if isinstance(value, _dt.date) else _dt.date.fromisoformat(str(value).strip())
         except ValueError:
-            raise ParameterError(f"{param.option} must be a date as YYYY-MM-DD, not {value!r}.",
-                                 f"{param.option} moet een datum zijn als JJJJ-MM-DD, niet {value!r}.") from None
+            raise ParameterError(f"{name} must be a date as YYYY-MM-DD, not {value!r}.",
+                                 f"{name} moet een datum zijn als JJJJ-MM-DD, niet {value!r}.") from None
         return ox.Literal(day.isoformat(), datatype=ox.NamedNode(XSD + "date"))
     if isinstance(value, ox.Literal):
         return value

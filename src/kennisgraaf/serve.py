@@ -117,7 +117,7 @@ class ServerState:
     def target(self) -> Target:
         """A queries.Target for canned queries and labels: runs on the same workers."""
         return Target(self.key, timeout=self.timeout, limit=self.limit, max_length=self.max_length,
-                      base_iri=self.base_iri, language=self.settings.language)
+                      base_iri=self.base_iri, language=self.settings.language, web=True)
 
     def checked(self, text: str) -> QueryShape:
         """The shape of a query that passed the checks (length, nesting, no SERVICE); QueryError if not."""
@@ -250,7 +250,15 @@ def _refusal(state: ServerState, error: ProtocolError | Busy | QueryError) -> Re
         return _error(error.status, error.message, error.headers)
     if isinstance(error, Busy):
         return _busy(state)
-    return _error(503 if isinstance(error, QueryTimeout) else 400, error.en)
+    if isinstance(error, QueryTimeout):
+        return _timed_out(state)
+    return _error(400, error.en)
+
+
+def _timed_out(state: ServerState) -> Response:
+    # Not the worker's message: that one tells how to allow more time on the command line.
+    return _error(503, f"The query ran longer than {state.timeout:g} s, the most this server allows, and was "
+                       f"stopped. Make it more specific: a LIMIT, a filter, fewer OPTIONALs.")
 
 
 _EXPOSED = "X-Result-Truncated, X-Result-Limit, X-Query-Time, Retry-After, Location"

@@ -26,7 +26,7 @@ from .errors import QueryError, QueryTimeout
 from .namespaces import KG, prefixes
 from .protocol import GRAPH_TYPES, RESULT_TYPES, MediaType, negotiate
 from .queries import labels, run_canned, short_name
-from .serve import Busy, ServerState, _busy, _error, _not_acceptable, render_graph, state_of
+from .serve import Busy, ServerState, _busy, _error, _not_acceptable, _timed_out, render_graph, state_of
 
 __all__ = ["query_page", "routes"]
 
@@ -107,8 +107,8 @@ def _query_errors(handler: Callable[[Request], Any]) -> Callable[[Request], Any]
             return await handler(request)  # type: ignore[no-any-return]
         except Busy:
             return _busy(state_of(request))
-        except QueryTimeout as error:
-            return _error(503, error.en)
+        except QueryTimeout:
+            return _timed_out(state_of(request))
         except QueryError as error:
             return _error(400, error.en)
 
@@ -347,6 +347,8 @@ async def document(request: Request) -> Response:
     try:
         node = ox.NamedNode(iri)
     except ValueError:
+        if media.name != "html":
+            return _error(404, f"{iri} is not a valid IRI, so nothing in the graph is called that.")
         return _page("error.html", request, 404, title="Not found", message=f"{iri} is not a valid IRI.")
     if media.name != "html":
         query = f"CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} }} WHERE {{ {{ {node} ?p ?o }} UNION {{ ?s ?q {node} }} }}"
@@ -356,8 +358,11 @@ async def document(request: Request) -> Response:
             return _error(404, f"Nothing in the graph is called <{iri}>.")
         from .protocol import render
 
-        return Response(render(answer, media, state.base_iri), media_type=media.media_type,
-                        headers={"Vary": "Accept"})
+        headers = {"Vary": "Accept"}
+        if answer.truncated:
+            headers["X-Result-Truncated"] = "true"
+            headers["X-Result-Limit"] = str(state.limit)
+        return Response(render(answer, media, state.base_iri), media_type=media.media_type, headers=headers)
     linker = Linker(request, state)
 
     def gather() -> dict[str, Any]:

@@ -85,3 +85,16 @@ def test_each_command_offers_the_settings_it_uses() -> None:
     assert "--port" not in options("build") and "--query-timeout" not in options("build")
     assert {"--query-timeout", "--timeout", "--result-limit"} <= options("sparql")
     assert "--port" not in options("sparql")
+
+
+def test_sources_coverage_points_at_a_misquote_and_says_what_to_do(scratch: Path) -> None:
+    data = scratch / "data" / "jaarstukken-2017.trig"
+    text = data.read_text("utf-8")
+    right = '"zijn gemeente en partners in 2012 gestart met het programma Kennisstad."'
+    line = text[: text.index(right)].count("\n") + 1
+    data.write_text(text.replace(right, right.replace("2012", "2011")), "utf-8")
+    result = run("sources", "coverage", "--check", cwd=scratch)
+    assert result.returncode == 1
+    [misquote] = [out for out in result.stdout.splitlines() if "citaat niet gevonden" in out]
+    assert misquote.startswith(f"data/jaarstukken-2017.trig:{line}: citaat niet gevonden in ")
+    assert "in 2011 gestart" in misquote and "Neem de woorden letterlijk over" in misquote

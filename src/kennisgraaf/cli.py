@@ -244,12 +244,12 @@ def coverage(settings: Settings, check: bool) -> None:
 
     Example: kennisgraaf sources coverage --check
     """
-    from .documents import format_coverage, project_coverage
+    from .documents import format_coverage, misquote_lines, project_coverage
 
     result = project_coverage(settings)
     click.echo(format_coverage(result.results, unknown=result.unknown, malformed=result.malformed), nl=False)
-    for quote in result.misquoted:
-        click.echo(f"Citaat niet gevonden in {quote.document}: {quote.claim}: {quote.text[:100]}")
+    for line in misquote_lines(result.misquoted, settings):
+        click.echo(line)
     if check and not result.complete:
         sys.exit(1)
 

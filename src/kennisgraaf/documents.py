@@ -549,3 +549,31 @@ def project_coverage(settings: Settings) -> ProjectCoverage:
         unknown=entries_without_document(entries, documents),
         malformed=malformed,
     )
+
+
+def misquote_lines(quotes: Iterable[Quote], settings: Settings) -> list[str]:
+    """A line per quote not found in its document, as `validate` reports problems: file:line where the quote
+    is written, what is wrong, and what to do."""
+    from .reader import data_files, locate, locate_value, shown
+
+    paths = [source.path for source in data_files(settings)]
+    sources = shown(settings.path("sources_dir"))
+    dutch = settings.language == "nl"
+    lines = []
+    for quote in quotes:
+        found = locate(quote.claim, paths)
+        if found is not None:
+            found = locate_value(quote.text, "kg:quote", *found) or found
+        where = f"{shown(found[0])}:{found[1]}: " if found else f"{quote.claim}: "
+        text = _shorten(quote.text, 80)
+        if quote.document is None:
+            lines.append(f"{where}citaat “{text}” hoort bij een bewering zonder brondocument; geef de bewering "
+                         f"prov:wasDerivedFrom." if dutch else
+                         f"{where}quote “{text}” belongs to a claim without a source document; give the claim "
+                         f"prov:wasDerivedFrom.")
+        else:
+            lines.append(f"{where}citaat niet gevonden in {quote.document}: “{text}”. Neem de woorden letterlijk "
+                         f"over uit de tekst in {sources}, of verbeter prov:wasDerivedFrom." if dutch else
+                         f"{where}quote not found in {quote.document}: “{text}”. Copy the words exactly from the "
+                         f"text in {sources}, or correct prov:wasDerivedFrom.")
+    return lines

@@ -38,6 +38,19 @@ def test_syntax_error_names_file_and_line(scratch_settings: Settings, tmp_path: 
     assert error.nl.startswith(f"{bad}:7: fout in de Turtle-syntaxis")
 
 
+def test_trig_in_a_ttl_file_is_recognised(scratch_settings: Settings, tmp_path: Path) -> None:
+    saved_as_ttl = tmp_path / "nieuw.ttl"
+    saved_as_ttl.write_text(PREFIXES + "<https://w3id.org/kennisgraaf/id/bewering/x> {\n"
+                            "  organisatie:x a org:Organization .\n}\n", "utf-8")
+    error = _load_error(scratch_settings, saved_as_ttl)
+    assert error.en.startswith(f"{saved_as_ttl}:6: Turtle syntax error")
+    assert "This looks like TriG" in error.en and "rename the file to nieuw.trig" in error.en
+    assert "hernoem het bestand naar nieuw.trig" in error.nl
+    plain = tmp_path / "gewoon.ttl"  # an ordinary Turtle mistake gets the ordinary hint
+    plain.write_text(PREFIXES + "organisatie:x a org:Organization\norganisatie:y a org:Organization .\n", "utf-8")
+    assert "TriG" not in _load_error(scratch_settings, plain).en
+
+
 def test_unknown_prefix_is_explained(scratch_settings: Settings, tmp_path: Path) -> None:
     bad = tmp_path / "prefix.trig"
     bad.write_text(PREFIXES + "\norgs:x a org:Organization .\n", "utf-8")

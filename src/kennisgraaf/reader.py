@@ -163,11 +163,29 @@ def _syntax_error(source: SourceFile, error: SyntaxError) -> InputError:
     detail = str(error.msg) if error.msg else str(error)
     detail = re.sub(r"^Parser error (at|between) [^:]*: ", "", detail)
     kind = {".ttl": "Turtle", ".trig": "TriG", ".nt": "N-Triples", ".nq": "N-Quads"}[source.path.suffix.lower()]
-    hint_en, hint_nl = _syntax_hint(detail)
+    hint_en, hint_nl = _trig_hint(source, line) if kind in ("Turtle", "N-Triples") else (None, None)
+    if hint_en is None or hint_nl is None:
+        hint_en, hint_nl = _syntax_hint(detail)
     return InputError(
         f"{shown(source.path)}:{line}: {kind} syntax error: {detail}. {hint_en} Nothing was built or changed.",
         f"{shown(source.path)}:{line}: fout in de {kind}-syntaxis: {detail}. {hint_nl} Er is niets gebouwd of veranderd.",
     )
+
+
+def _trig_hint(source: SourceFile, line: int) -> tuple[str | None, str | None]:
+    """A hint for named graphs (`<graph> { ... }`) in a file whose extension says triples only."""
+    try:
+        lines = source.path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None, None
+    near = [_strip_strings_and_comment(re.sub(r"<[^<>\s]*>", "<>", text)) for text in lines[max(0, line - 2): line]]
+    if not any("{" in text or re.match(r"\s*GRAPH\b", text, re.IGNORECASE) for text in near):
+        return None, None
+    suffix = source.path.suffix
+    return (f"This looks like TriG (a named graph in braces), which a {suffix} file cannot hold: rename the file "
+            f"to {source.path.stem}.trig.",
+            f"Dit lijkt TriG (een benoemde graaf tussen accolades), en dat kan niet in een {suffix}-bestand: "
+            f"hernoem het bestand naar {source.path.stem}.trig.")
 
 
 def _syntax_hint(detail: str) -> tuple[str, str]:

@@ -57,13 +57,13 @@ def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
         except httpx.TransportError:
             pass
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args} stopped")
+            raise RuntimeError(f"{process.args!r} stopped")
         time.sleep(0.1)
     raise RuntimeError(f"{url} did not answer")
 
 
 @contextlib.contextmanager
-def oxigraph(nquads: Path, log: Path) -> Iterator[str]:
+def oxigraph(nquads: Path, log: Path) -> Iterator[tuple[str, int]]:
     """`oxigraph serve` in memory with the union default graph; yields its query URL. Without --timeout-s:
     with it, oxigraph 0.5 starts a thread per query that lives as long as the timeout, and under load it runs
     out of threads (HTTP 500 "Resource temporarily unavailable", then a crash)."""
@@ -76,7 +76,7 @@ def oxigraph(nquads: Path, log: Path) -> Iterator[str]:
         _wait(base + "query?query=ASK%7B%7D", process)
         httpx.post(base + "store", content=nquads.read_bytes(), headers={"Content-Type": "application/n-quads"},
                    timeout=300).raise_for_status()
-        yield base + "query"
+        yield base + "query", process.pid
     finally:
         process.terminate()
         process.wait(10)
@@ -96,7 +96,7 @@ def _build(nquads: Path, build_dir: Path) -> None:
 
 
 @contextlib.contextmanager
-def kennisgraaf(build_dir: Path, connections: int, processes: int, log: Path) -> Iterator[str]:
+def kennisgraaf(build_dir: Path, connections: int, processes: int, log: Path) -> Iterator[tuple[str, int]]:
     port = free_port()
     command = [str(Path(sys.executable).with_name("kennisgraaf")), "serve", "--project", str(ROOT), "--build-dir",
                str(build_dir), "--host", "127.0.0.1", "--port", str(port), "--result-limit", "1000000",
@@ -107,14 +107,31 @@ def kennisgraaf(build_dir: Path, connections: int, processes: int, log: Path) ->
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
         _wait(f"http://127.0.0.1:{port}/health", process)
-        yield f"http://127.0.0.1:{port}/sparql"
+        yield f"http://127.0.0.1:{port}/sparql", process.pid
     finally:
         process.terminate()
         process.wait(15)
 
 
-def wrk(url: str, query: str, accept: str, connections: int, duration: int, threads: int) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by a process and all its descendants that are alive."""
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(child) for child in (task / "children").read_text().split()]
+    return total
+
+
+def wrk(url: str, query: str, accept: str, connections: int, duration: int, threads: int,
+        server: int | None = None) -> dict[str, float]:
+    """wrk's throughput, p50, p99 and non-2xx count; with the `server` process id, also the CPU time the
+    server (with its child processes) spent per request."""
     target = url + "?" + urllib.parse.urlencode({"query": query})
+    before = cpu_seconds(server) if server is not None else 0.0
     output = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout",
                              "30s", "-H", f"Accept: {accept}", target], check=True, capture_output=True,
                             text=True).stdout
@@ -122,7 +139,11 @@ def wrk(url: str, query: str, accept: str, connections: int, duration: int, thre
     p99 = _seconds(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
     p50 = _seconds(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rate, "p50_s": p50, "p99_s": p99, "errors": int(errors.group(1)) if errors else 0}
+    result = {"rps": rate, "p50_s": p50, "p99_s": p99, "errors": int(errors.group(1)) if errors else 0}
+    if server is not None:
+        requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
+        result["cpu_us_per_request"] = (cpu_seconds(server) - before) / max(1, requests) * 1e6
+    return result
 
 
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -205,16 +226,16 @@ def main() -> None:
         chosen = _queries(nquads, folder)
         if args.only:
             chosen = {name: value for name, value in chosen.items() if name in args.only}
-        with oxigraph(nquads, folder / "oxigraph.log") as theirs, kennisgraaf(folder / "build", args.connections, args.processes,
-                                                          folder / "serve.log") as ours:
+        with oxigraph(nquads, folder / "oxigraph.log") as (theirs, their_pid), \
+                kennisgraaf(folder / "build", args.connections, args.processes, folder / "serve.log") as (ours, our_pid):
             print(f"{'query':<12} {'oxigraph r/s':>12} {'ours r/s':>9} {'ratio':>6}   {'oxigraph p99':>12} "
-                  f"{'ours p99':>9} {'ratio':>6}  same", flush=True)
+                  f"{'ours p99':>9} {'ratio':>6}  same   CPU µs/request: oxigraph ours", flush=True)
             for name, (query, accept) in chosen.items():
                 same = _same_answers(ours, theirs, query, accept)
                 others, mines = [], []
                 for _ in range(args.rounds):  # alternating: a noisy moment on the machine hits both
-                    others.append(wrk(theirs, query, accept, args.connections, args.duration, args.threads))
-                    mines.append(wrk(ours, query, accept, args.connections, args.duration, args.threads))
+                    others.append(wrk(theirs, query, accept, args.connections, args.duration, args.threads, their_pid))
+                    mines.append(wrk(ours, query, accept, args.connections, args.duration, args.threads, our_pid))
                 other, mine = _median(others), _median(mines)
                 throughput = mine["rps"] / other["rps"]
                 latency = mine["p99_s"] / other["p99_s"]
@@ -223,7 +244,8 @@ def main() -> None:
                 flag = "" if throughput >= 0.7 and latency <= 2 else "  <- misses target"
                 print(f"{name:<12} {other['rps']:>12.0f} {mine['rps']:>9.0f} {throughput:>6.2f}   "
                       f"{other['p99_s'] * 1000:>10.1f}ms {mine['p99_s'] * 1000:>7.1f}ms {latency:>6.2f}  "
-                      f"{'yes' if same else 'NO'}{flag}", flush=True)
+                      f"{'yes' if same else 'NO '}   {other['cpu_us_per_request']:>8.0f} {mine['cpu_us_per_request']:>6.0f}"
+                      f"{flag}", flush=True)
                 if mine["errors"] or other["errors"]:
                     print(f"  non-2xx: kennisgraaf {mine['errors']}, oxigraph {other['errors']}", flush=True)
     if args.json:

@@ -49,8 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port `kennisgraaf serve` listens on.", kind=int, scope="serve"),
     Setting("server_processes", 1, "Processes `kennisgraaf serve` answers requests in; each holds the graph in "
             "memory and runs up to max_concurrent_queries queries.", kind=int, scope="serve"),
-    Setting("max_concurrent_queries", 8, "Most queries the server runs at once; more are answered 503 "
-            "(try again later).", kind=int, scope="serve"),
+    Setting("max_concurrent_queries", 8, "Most queries a server process runs at once (with server_processes, "
+            "each process has this limit); more are answered 503 (try again later).", kind=int, scope="serve"),
     Setting("inline_query_ms", 5.0, "A query that took at most this many milliseconds in a worker process runs "
             "in the server process the next times, without the trip to a worker (0: always in a worker).",
             kind=float, scope="serve", may_be_zero=True),

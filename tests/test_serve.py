@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 import httpx
 import pyoxigraph as ox
@@ -278,7 +279,7 @@ def test_update_when_allowed_changes_the_in_memory_copy_only(built_settings, tmp
     from kennisgraaf_server import serve
 
     update = f"INSERT DATA {{ GRAPH <{ID}bewering/test> {{ <{ID}x> <{ID}y> <{ID}z> }} }}"
-    with serve(built_settings, tmp_path, "--allow-update", "true") as server:
+    with serve(built_settings, tmp_path, "--allow-update", "true", "--query-timeout", "2") as server:
         before = httpx.get(server.url + "health").json()["triples"]
         response = httpx.post(server.sparql, content=update, headers={"Content-Type": "application/sparql-update"})
         assert response.status_code == 204, response.text
@@ -286,6 +287,19 @@ def test_update_when_allowed_changes_the_in_memory_copy_only(built_settings, tmp
         assert httpx.get(server.url + "health").json()["triples"] == before + 1
         load = httpx.post(server.sparql, data={"update": "LOAD <http://127.0.0.1:9/x.ttl>"})
         assert load.status_code == 400
+        bad = httpx.post(server.sparql, data={"update": "INSERT DATA { <x> <y> }"})
+        assert bad.status_code == 400 and "not valid SPARQL" in bad.text
+        # A runaway update is stopped like a runaway query, and changes nothing.
+        runaway = (f"INSERT {{ ?a <{ID}y> ?d }} WHERE {{ GRAPH ?g {{ ?a ?b ?c }} GRAPH ?h {{ ?d ?e ?f }} "
+                   f"GRAPH ?i {{ ?j ?k ?l }} }}")
+        started = time.monotonic()
+        stopped = httpx.post(server.sparql, data={"update": runaway}, timeout=30)
+        assert stopped.status_code == 503 and "unchanged" in stopped.text
+        assert time.monotonic() - started < 8
+        assert httpx.get(server.url + "health").json()["triples"] == before + 1
+        removed = httpx.post(server.sparql, data={"update": f"DELETE WHERE {{ GRAPH ?g {{ <{ID}x> ?p ?o }} }}"})
+        assert removed.status_code == 204
+        assert httpx.get(server.url + "health").json()["triples"] == before
     with serve(built_settings, tmp_path) as server:
         assert _count(server, f"SELECT (COUNT(*) AS ?n) WHERE {{ <{ID}x> ?p ?o }}") == 0
 

@@ -182,21 +182,21 @@ def _trig_hint(source: SourceFile, line: int) -> tuple[str | None, str | None]:
     if not any("{" in text or re.match(r"\s*GRAPH\b", text, re.IGNORECASE) for text in near):
         return None, None
     suffix = source.path.suffix
-    return (f"This looks like TriG (a named graph in braces), which a {suffix} file cannot hold: rename the file "
-            f"to {source.path.stem}.trig.",
-            f"Dit lijkt TriG (een benoemde graaf tussen accolades), en dat kan niet in een {suffix}-bestand: "
-            f"hernoem het bestand naar {source.path.stem}.trig.")
+    return ((f"This looks like TriG (a named graph in braces), which a {suffix} file cannot hold: rename the file "
+            f"to {source.path.stem}.trig."),
+            (f"Dit lijkt TriG (een benoemde graaf tussen accolades), en dat kan niet in een {suffix}-bestand: "
+            f"hernoem het bestand naar {source.path.stem}.trig."))
 
 
 def _syntax_hint(detail: str) -> tuple[str, str]:
     if "prefix" in detail.lower() and "declared" in detail.lower():
-        return ("Declare the prefix at the top of the file (e.g. `@prefix org: <http://www.w3.org/ns/org#> .`) "
-                "or correct its spelling.",
-                "Declareer het prefix bovenaan het bestand (bijv. `@prefix org: <http://www.w3.org/ns/org#> .`) "
-                "of verbeter de spelling.")
+        return (("Declare the prefix at the top of the file (e.g. `@prefix org: <http://www.w3.org/ns/org#> .`) "
+                "or correct its spelling."),
+                ("Declareer het prefix bovenaan het bestand (bijv. `@prefix org: <http://www.w3.org/ns/org#> .`) "
+                "of verbeter de spelling."))
     return ("Check this line and the one before it: a missing '.', ';' or closing quote is the usual cause.",
-            "Controleer deze regel en de regel ervoor: meestal ontbreekt een '.', ';' of afsluitend "
-            "aanhalingsteken.")
+            ("Controleer deze regel en de regel ervoor: meestal ontbreekt een '.', ';' of afsluitend "
+            "aanhalingsteken."))
 
 
 def _target_graph(source: SourceFile, settings: Settings) -> ox.NamedNode | None:

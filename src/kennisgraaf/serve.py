@@ -102,13 +102,13 @@ class ServerState:
     allow_update: bool
     inline_seconds: float = 0.0
     running: int = 0
-    generation: int = 0
     limiter: anyio.CapacityLimiter | None = None
     cache: dict[Any, Any] = field(default_factory=dict)
     shapes: dict[str, QueryShape] = field(default_factory=dict)
     plans: dict[Any, Plan] = field(default_factory=dict)
     quick: dict[worker.LocalJob, int] = field(default_factory=dict)  # job: most bytes a run here may write
     lock: threading.Lock = field(default_factory=threading.Lock)
+    update_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def base_iri(self) -> str:
@@ -188,7 +188,7 @@ def load_state(settings: Settings) -> ServerState:
     max_running = int(settings.get("max_concurrent_queries"))
     allow_update = bool(settings.get("allow_update"))
     state = ServerState(
-        settings=settings, store=memory, key=worker.share(memory, "0"), triples=triples,
+        settings=settings, store=memory, key=worker.share(memory), triples=triples,
         timeout=float(settings.get("query_timeout")), limit=int(settings.get("result_limit")),
         max_length=int(settings.get("max_query_length")), max_running=max_running,
         max_body=int(settings.get("max_body_size")), allow_update=allow_update,
@@ -455,21 +455,25 @@ async def _update(state: ServerState, operation: Operation) -> Response:
         return _error(400, "using-graph-uri and using-named-graph-uri are not supported; use USING in the update.")
 
     def apply() -> None:
-        with state.lock:
-            try:
-                state.store.update(text)
-            except SyntaxError as error:
-                raise QueryError(f"The update is not valid SPARQL: {error}") from None
-            except (OSError, ValueError, RuntimeError) as error:
-                raise QueryError(f"The update failed: {error}") from None
-            state.generation += 1
-            state.key = worker.share(state.store, str(state.generation))  # new workers see the change
-            state.cache.clear()
-            state.triples = _count(state.store, _TRIPLES)
+        # The update runs in a worker, on its copy of the graph, so that a runaway one is stopped like a
+        # query; the changed graph comes back whole and replaces the served one. Nothing is changed in place:
+        # queries and forked workers never see a graph halfway through an update.
+        with state.update_lock:  # one at a time: each update starts from the graph the one before left
+            answer = worker.execute(state.store, worker.UpdateJob(text), state.timeout)
+            changed = ox.Store()
+            changed.bulk_load(answer.data, ox.RdfFormat.N_QUADS)
+            triples = _count(changed, _TRIPLES)
+            with state.lock:
+                state.store, state.triples = changed, triples
+                state.key = worker.share(changed, replacing=state.key)
+                state.cache.clear()
 
     state.running += 1
     try:
         await anyio.to_thread.run_sync(apply)
+    except QueryTimeout:
+        return _error(503, f"The update ran longer than {state.timeout:g} s, the most this server allows, and "
+                           f"was stopped; the graph is unchanged.")
     finally:
         state.running -= 1
     return Response(status_code=204)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import itertools
 import multiprocessing
 import os
 import signal
@@ -28,11 +29,11 @@ import pyoxigraph as ox
 
 from .errors import QueryError, QueryTimeout
 
-__all__ = ["Answer", "HttpJob", "LocalJob", "execute", "execute_async", "keep_idle", "run_here", "share", "shutdown",
-           "warm"]
+__all__ = ["Answer", "HttpJob", "Job", "LocalJob", "UpdateJob", "execute", "execute_async", "keep_idle", "run_here",
+           "share", "shutdown", "warm"]
 
-# A job for the worker: run `query` on a store, or send it to a SPARQL endpoint.
-Source = str | ox.Store | None  # a store folder, a store object, or None for an endpoint
+# Where a worker runs its jobs: a store folder, a store object, or None for an endpoint.
+Source = str | ox.Store | None
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,13 @@ class LocalJob:
     default_graph: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
     union: bool = True
+
+
+@dataclass(frozen=True)
+class UpdateJob:
+    """A SPARQL Update, run on a worker's own copy of a store; the answer is the changed graph (see `execute`)."""
+
+    update: str
 
 
 @dataclass(frozen=True)
@@ -65,9 +73,13 @@ class _Failure:
     nl: str
 
 
+Job = LocalJob | UpdateJob | HttpJob
+
+
 @dataclass
 class Answer:
-    """What a worker sends back. kind: "select" (data is TSV), "ask" (boolean), "graph" (data is N-Triples)."""
+    """What a worker sends back. kind: "select" (data is TSV), "ask" (boolean), "graph" (data is N-Triples),
+    "update" (data is the changed graph as N-Quads)."""
 
     kind: str
     data: bytes = b""
@@ -90,7 +102,7 @@ class _Worker:
         child.close()
         _all.add(self)
 
-    def call(self, job: LocalJob | HttpJob, timeout: float) -> Answer:
+    def call(self, job: Job, timeout: float) -> Answer:
         self.connection.send(job)
         if not self.connection.poll(timeout):
             self.kill()
@@ -150,12 +162,13 @@ _all: weakref.WeakSet[_Worker] = weakref.WeakSet()
 _MAX_IDLE = max(2, os.cpu_count() or 2)
 
 
-def execute(source: Source, job: LocalJob | HttpJob, timeout: float) -> Answer:
+def execute(source: Source, job: Job, timeout: float) -> Answer:
     """Run `job` in a worker for `source` (a store folder, a store object or None for an endpoint) and
     return its answer; QueryTimeout after `timeout` seconds, QueryError when the query fails.
 
     Workers for a store folder or an endpoint are kept for the next job; a store object is shared with a
-    fresh worker each time, so the worker always sees its current content."""
+    fresh worker each time, so the worker always sees its current content. An UpdateJob changes only the
+    worker's copy of a store object, and answers with the whole changed graph as N-Quads."""
     if isinstance(source, ox.Store):
         worker = _Worker(source)
         try:
@@ -241,14 +254,18 @@ def warm(source: str, count: int) -> None:
 # In-memory stores shared with workers by name: a worker forked from this process finds the store here, in
 # its copy of this process's memory, without loading anything.
 _shared: dict[str, ox.Store] = {}
+_shared_keys = itertools.count()
 
 
-def share(store: ox.Store, name: str) -> str:
-    """Make an in-memory store that is no longer changed available to pooled workers, as the source
-    `memory:{name}`; workers forked from now on find it in their copy of memory. Share a changed store under
-    a new name: idle workers of the old one are then stopped."""
-    key = f"memory:{name}"
+def share(store: ox.Store, replacing: str | None = None) -> str:
+    """Make an in-memory store that is no longer changed available to pooled workers; returns its source key
+    (`memory:N`, never used before) for execute(). Workers forked from now on find the store in their copy of
+    memory. A changed graph is shared as a new store, `replacing` the old key: the old store is let go, and
+    idle workers of it are stopped once the new key is used."""
+    key = f"memory:{next(_shared_keys)}"
     _shared[key] = store
+    if replacing is not None:
+        _shared.pop(replacing, None)
     return key
 
 
@@ -317,6 +334,9 @@ def _serve(connection: Connection, parent_end: Connection, source: Source) -> No
                 if store is None:
                     store = _open(source)
                 answer = _run_local(store, job)
+            elif isinstance(job, UpdateJob):
+                assert store is not None, "updates are tried on a store object, in a worker of its own"
+                answer = _run_update(store, job)
             else:
                 answer = _run_http(job)
             answer.seconds = time.perf_counter() - started
@@ -342,6 +362,18 @@ def _open(source: Source) -> ox.Store:
         raise QueryError(f"The store in {source} cannot be opened ({error}). Run `kennisgraaf build` again.",
                          f"De store in {source} kan niet worden geopend ({error}). Voer `kennisgraaf build` "
                          f"opnieuw uit.") from None
+
+
+def _run_update(store: ox.Store, job: UpdateJob) -> Answer:
+    """Apply the update to this worker's copy of the store; the answer is the whole changed graph (N-Quads)."""
+    try:
+        store.update(job.update)
+    except SyntaxError as error:
+        raise QueryError(f"The update is not valid SPARQL: {error}",
+                         f"De update is geen geldige SPARQL: {error}") from None
+    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    assert data is not None
+    return Answer("update", data)
 
 
 def _query_error(error: BaseException) -> QueryError:

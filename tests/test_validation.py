@@ -113,3 +113,27 @@ def test_unknown_organisation_is_caught_as_a_typo(settings: Settings) -> None:
     report = validate(settings, [fixture])
     assert [(p.shape, p.line, p.value) for p in report.violations] == [
         ("kgsh:KnownIriShape", line, "organisatie:universiteit-leidn")]
+
+
+def test_property_shapes_get_the_targets_of_their_node_shape_unless_it_is_used_elsewhere() -> None:
+    import rdflib
+
+    from kennisgraaf.shacl_sparql import lift_property_shapes
+
+    shapes = rdflib.Graph().parse(format="turtle", data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+        ex:Targeted a sh:NodeShape ; sh:targetClass ex:Thing ; sh:targetNode ex:one ; sh:property ex:NameShape .
+        ex:NameShape a sh:PropertyShape ; sh:path ex:name ; sh:minCount 1 .
+        ex:Nested a sh:NodeShape ; sh:property ex:SizeShape .
+        ex:SizeShape a sh:PropertyShape ; sh:path ex:size ; sh:maxCount 1 .
+        ex:User a sh:NodeShape ; sh:targetClass ex:Box ; sh:property ex:PartShape .
+        ex:PartShape a sh:PropertyShape ; sh:path ex:part ; sh:node ex:Nested .
+    """)
+    lift_property_shapes(shapes)
+    ex, sh = rdflib.Namespace("https://example.org/"), rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    assert set(shapes.objects(ex.NameShape, sh.targetClass)) == {ex.Thing}
+    assert set(shapes.objects(ex.NameShape, sh.targetNode)) == {ex.one}
+    assert (ex.Targeted, sh.property, ex.NameShape) not in shapes
+    # ex:Nested is used through sh:node: it keeps its property shape, which gets no targets of its own.
+    assert (ex.Nested, sh.property, ex.SizeShape) in shapes and not set(shapes.objects(ex.SizeShape, sh.targetClass))
+    assert set(shapes.objects(ex.PartShape, sh.targetClass)) == {ex.Box}

@@ -108,6 +108,7 @@ def validate_graph(graph: LoadedGraph, lang: str = "nl", only_files: bool = Fals
     data = graph.to_rdflib()
     store = shacl_sparql.flat_store(graph)
     shacl_sparql.resolve_targets(shapes, store)
+    shacl_sparql.lift_property_shapes(shapes)
     sparql_results = shacl_sparql.run_constraints(shapes, store)
     del store
     _, report_graph, _ = pyshacl.validate(

@@ -42,6 +42,8 @@ def test_pyproject_table_is_found_from_a_subfolder(tmp_path: Path, monkeypatch: 
         ('language = "fr"', "use one of: nl, en"),
         ('base_iri = "ftp://x/"', "must be an http(s) IRI ending in '/'"),
         ("query_timeout = -1", "greater than zero"),
+        ("query_timeout = inf", "a finite number"),
+        ("inline_query_ms = -1", "zero or more"),
         ('result_limit = "many"', "not a valid int"),
         ('colour = "blue"', "unknown setting(s) colour"),
         ("language = ", "not valid TOML"),

@@ -73,9 +73,12 @@ def test_ask_is_answered_here_as_by_a_worker(state) -> None:  # type: ignore[no-
     assert answers[0] == answers[1] and b"true" in answers[0]
 
 
-def test_queries_with_rand_or_now_always_go_to_a_worker(state) -> None:  # type: ignore[no-untyped-def]
+def test_queries_with_rand_now_or_bnode_always_go_to_a_worker(state) -> None:  # type: ignore[no-untyped-def]
     for text in ("SELECT ?s WHERE { ?s ?p ?o FILTER(RAND() < 0.5) } LIMIT 3",
-                 "SELECT (NOW() AS ?t) WHERE {}", "SELECT (STRUUID() AS ?u) WHERE {}"):
+                 "SELECT (NOW() AS ?t) WHERE {}", "SELECT (STRUUID() AS ?u) WHERE {}",
+                 "SELECT ?s WHERE { ?s ?p ?o FILTER(0<1&&RAND()>0.5) } LIMIT 3",  # <1&&RAND()> looks like an IRI
+                 # Blank node labels are random: ordering by one picks a random row.
+                 "SELECT ?q WHERE { VALUES ?q { 0 1 } BIND(BNODE() AS ?b) } ORDER BY ?b LIMIT 1"):
         _answer(state, text, "application/sparql-results+json")
         assert _job(state, text) not in state.quick
 
@@ -116,5 +119,26 @@ def test_with_updates_allowed_every_query_goes_to_a_worker(built_settings: Setti
         assert updatable.inline_seconds == 0
         _answer(updatable, ORGS, "text/csv")
         assert not updatable.quick
+    finally:
+        worker.shutdown()
+
+
+def test_an_answer_of_another_form_than_the_lexer_read_is_given_in_a_format_of_its_form(state) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from kennisgraaf.protocol import RESULT_TYPES
+
+    planned = _plan(state, Operation("query", PARTIES), "application/sparql-results+json, text/turtle;q=0.5")
+    misread = replace(planned, media=RESULT_TYPES[0])  # as if the lexer had taken the CONSTRUCT for a SELECT
+    answered = asyncio.run(_run(state, misread))
+    assert answered.headers["content-type"].startswith("text/turtle")
+    assert misread.job not in state.quick  # not remembered with the wrong format
+
+
+def test_inline_time_is_at_most_a_tenth_of_the_query_timeout(built_settings: Settings) -> None:
+    capped = load_state(Settings.load(built_settings.project_dir, {**built_settings.values, "inline_query_ms": 60000,
+                                                                   "query_timeout": 2}, environ={}))
+    try:
+        assert capped.inline_seconds == pytest.approx(0.2)
     finally:
         worker.shutdown()

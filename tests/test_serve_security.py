@@ -60,7 +60,11 @@ def test_service_is_refused_and_nothing_is_fetched(server, listener) -> None:  #
     url, seen = listener
     for query in (f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
                   f"SELECT * WHERE {{ service silent <{url}> {{ ?s ?p ?o }} }}",
-                  f"SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }} }}"):
+                  f"SELECT * WHERE {{ ?x ?y ?z OPTIONAL {{ SERVICE <{url}sparql> {{ ?s ?p ?o }} }} }}",
+                  # An escape the lexer once misread, so that it took the rest of the line for a comment:
+                  f"SELECT ?v WHERE {{ BIND(<http://x/\\u0041#> AS ?w) SERVICE <{url}> {{ VALUES ?v {{ 1 }} }} }}",
+                  f"PREFIX ex: <http://x/> SELECT * WHERE {{ BIND(ex:a\\# AS ?w) SERVICE <{url}> {{ }} }}",
+                  f"SELECT * WHERE {{ ?s ?p ?o .SERVICE<{url}>{{}} }}"):
         response = httpx.post(server.sparql, data={"query": query})
         assert response.status_code == 400
         assert "SERVICE" in response.text

@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from kennisgraaf.errors import QueryError
-from kennisgraaf.sparqltext import MAX_CHAIN, MAX_NESTING, bind, check, shape, tokens
+from kennisgraaf.sparqltext import MAX_CHAIN, MAX_NESTING, bind, calls_elsewhere, check, may_vary, shape, tokens
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -122,3 +122,48 @@ def test_bind_rows_binds_many_values_where_bind_binds_one() -> None:
     for name, number in (("urn:a", 1), ("urn:b", 2), ("urn:c", 1)):
         store.add(ox.Quad(ox.NamedNode(name), ox.NamedNode("urn:p"), ox.Literal(number)))
     assert sorted(row["this"].value for row in store.query(bound)) == ["urn:a", "urn:b"]
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o .SERVICE<http://x/>{} }",
+    "SELECT * WHERE { service silent <http://x/> {} }",
+    "SELECT * WHERE { SERVICE ?endpoint {} }",
+    "PREFIX ex: <http://x/> SELECT * WHERE { SERVICE ex:e {} }",
+    "SELECT * WHERE { SERVICE # a comment\n <http://x/> {} }",
+    # Escapes the lexer once misread, so that it took the rest of the line for a comment:
+    "SELECT ?v WHERE { BIND(<http://x/\\u0041#> AS ?w) SERVICE <http://x/> { } }",
+    "PREFIX ex: <http://x/> SELECT * WHERE { BIND(ex:a\\# AS ?w) SERVICE <http://x/> { } }",
+    "INSERT { ?s ?p ?o } WHERE { SERVICE <http://x/> { ?s ?p ?o } }",
+    "LOAD <http://x/data.ttl>",
+])
+def test_calls_to_elsewhere_are_found_however_they_are_written(text: str) -> None:
+    assert calls_elsewhere(text)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?service WHERE { ?service a <http://www.w3.org/ns/sparql-service-description#Service> }",
+    "SELECT * WHERE { ?s <http://example.org/service?id=1> ?o }",
+    "PREFIX ex: <http://x/> SELECT * WHERE { ?s ex:service ?o ; ex:download ?d }",
+    'SELECT * WHERE { ?s ?p "customer service desk" }',
+])
+def test_the_word_service_alone_is_not_a_call(text: str) -> None:
+    assert not calls_elsewhere(text)
+
+
+def test_escapes_in_iris_and_names_are_read_as_the_engine_reads_them() -> None:
+    # Before, the lexer read SELECT here (inside the IRI) and the engine ran CONSTRUCT.
+    assert shape("PREFIX x: <http://x/\\u0041/SELECT> CONSTRUCT WHERE { ?s ?p ?o }").form == "CONSTRUCT"
+    assert "SERVICE" in shape("PREFIX ex: <http://x/> SELECT * { BIND(ex:a\\# AS ?w) SERVICE <http://x/> {} }").keywords
+
+
+@pytest.mark.parametrize("text, varies", [
+    ("SELECT * WHERE { FILTER(0<1&&RAND()>0.5) }", True),  # the lexer reads <1&&RAND()> as an IRI
+    ("SELECT * WHERE { BIND(BNODE() AS ?b) } ORDER BY ?b", True),
+    ("SELECT (now () AS ?t) WHERE {}", True),
+    ("SELECT (STRUUID() AS ?u) WHERE {}", True),
+    ("SELECT * WHERE { SERVICE <http://x/> {} }", True),
+    ("SELECT * WHERE { ?s <http://xmlns.com/foaf/0.1/knows> ?o } ORDER BY ?s", False),
+])
+def test_may_vary_finds_what_can_change_from_run_to_run(text: str, varies: bool) -> None:
+    assert may_vary(text) is varies

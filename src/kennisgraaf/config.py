@@ -8,6 +8,7 @@ override both. `kennisgraaf config` shows each effective value and where it came
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -52,7 +53,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_concurrent_queries", 8, "Most queries a server process runs at once (with server_processes, "
             "each process has this limit); more are answered 503 (try again later).", kind=int, scope="serve"),
     Setting("inline_query_ms", 5.0, "A query that took at most this many milliseconds in a worker process runs "
-            "in the server process the next times, without the trip to a worker (0: always in a worker).",
+            "in the server process the next times, without the trip to a worker (0: always in a worker; at most "
+            "a tenth of query_timeout is used).",
             kind=float, scope="serve", may_be_zero=True),
     Setting("max_body_size", 1_000_000, "Largest request body the server accepts, in bytes.", kind=int, scope="serve"),
     Setting("allow_update", False, "Let the server run SPARQL Update on its in-memory copy of the graph "
@@ -111,6 +113,8 @@ def _convert(setting: Setting, value: Any, origin: str) -> Any:
         raise ConfigError(f"Setting language from {origin} is {value!r}; use one of: {', '.join(LANGUAGES)}.")
     if setting.name == "base_iri" and not (converted.startswith(("http://", "https://")) and converted.endswith("/")):
         raise ConfigError(f"Setting base_iri from {origin} is {value!r}; it must be an http(s) IRI ending in '/'.")
+    if setting.kind is float and not math.isfinite(converted):
+        raise ConfigError(f"Setting {setting.name} from {origin} is {value!r}; it must be a finite number.")
     if setting.kind in (int, float) and (converted < 0 or (converted == 0 and not setting.may_be_zero)):
         least = "zero or more" if setting.may_be_zero else "greater than zero"
         raise ConfigError(f"Setting {setting.name} from {origin} is {value!r}; it must be {least}.")

@@ -55,7 +55,7 @@ from .protocol import (
     write_directly,
 )
 from .queries import Target
-from .sparqltext import MAX_CHAIN, MAX_NESTING, QueryShape, check, shape
+from .sparqltext import MAX_CHAIN, MAX_NESTING, QueryShape, calls_elsewhere, check, may_vary, shape
 
 __all__ = ["ServerState", "create_app", "serve"]
 
@@ -72,18 +72,20 @@ class Busy(Exception):
     """As many queries as allowed are running."""
 
 
-# A query with one of these answers differently from one run to the next: one quick run says nothing of the next.
-_UNSTABLE = frozenset({"RAND", "NOW", "UUID", "STRUUID"})
-
-
 @dataclass(frozen=True)
 class Plan:
-    """A query request read once: the job for a worker, the format of the answer, and whether a run in the
-    server process may answer it once it has proved quick (`stable`: not with RAND() and the like)."""
+    """A query request read once: the job for a worker, the format of the answer (and what it was chosen
+    from), and whether a run in the server process may answer it once it has proved quick (`stable`: it does
+    the same work each time, see sparqltext.may_vary)."""
 
     job: worker.LocalJob
     media: MediaType
     stable: bool
+    accept: str | None = None
+    fmt: str | None = None
+
+
+_SHORT = 16384  # longer requests and queries are not remembered (plans, quick queries): a bound on memory
 
 
 @dataclass
@@ -124,9 +126,10 @@ class ServerState:
         found = self.shapes.get(text)
         if found is None:
             found = check(text, self.max_length, allow_service=False)
-            if len(self.shapes) > 2000:
-                self.shapes.clear()
-            self.shapes[text] = found
+            if len(text) <= _SHORT:
+                if len(self.shapes) > 2000:
+                    self.shapes.clear()
+                self.shapes[text] = found
         return found
 
     async def call(self, function: Callable[[], T]) -> T:
@@ -158,6 +161,8 @@ class ServerState:
     def remember_quick(self, job: worker.LocalJob, answer: worker.Answer) -> None:
         """Let `job` run in this process from now on: it took a worker at most inline_seconds. On a graph that
         does not change, the same query does the same work again; the byte cap only guards against surprises."""
+        if len(job.query) > _SHORT:
+            return
         if len(self.quick) >= 4096:
             self.quick.clear()
         self.quick[job] = 16 * len(answer.data) + 65536
@@ -193,7 +198,8 @@ def load_state(settings: Settings) -> ServerState:
         max_length=int(settings.get("max_query_length")), max_running=max_running,
         max_body=int(settings.get("max_body_size")), allow_update=allow_update,
         # With updates a quick query can turn into a runaway one, which nothing could stop in this process.
-        inline_seconds=0.0 if allow_update else float(settings.get("inline_query_ms")) / 1000,
+        inline_seconds=0.0 if allow_update else min(float(settings.get("inline_query_ms")) / 1000,
+                                                    float(settings.get("query_timeout")) / 10),
     )
     worker.keep_idle(max_running)
     worker.warm(state.key, min(max_running, 4))
@@ -297,10 +303,12 @@ class SparqlFastPath:
             body = await _receive_body(receive, headers.get("content-length"), state.max_body) \
                 if method == "POST" else b""
             # Clients send the same requests again and again: each is read (parsed, checked, negotiated) once.
-            key = (method, scope["query_string"], accept, content_type, body) if len(body) <= 16384 else None
+            query_string = scope["query_string"]
+            key = (method, query_string, accept, content_type, body) \
+                if len(body) + len(query_string) <= _SHORT else None
             plan = state.plans.get(key)
             if plan is None:
-                operation = parse_request(method, scope["query_string"].decode("latin-1"), content_type, body)
+                operation = parse_request(method, query_string.decode("latin-1"), content_type, body)
                 if operation.kind == "description":
                     return None
                 if operation.kind == "update":
@@ -369,7 +377,7 @@ def _plan(state: ServerState, operation: Operation, accept: str | None) -> Plan:
         named_graphs=tuple(operation.named_graphs) if dataset else None,
         union="FROM" not in found.keywords,
     )
-    return Plan(job, media, stable=not found.keywords & _UNSTABLE)
+    return Plan(job, media, stable=not may_vary(operation.text), accept=accept, fmt=operation.fmt)
 
 
 async def _run(state: ServerState, plan: Plan) -> Answered:
@@ -382,11 +390,18 @@ async def _run(state: ServerState, plan: Plan) -> Answered:
         if response is not None:
             return response
     answer = await state.execute(plan.job)
-    if plan.stable and not answer.truncated and answer.seconds <= state.inline_seconds:
+    media = plan.media
+    if (answer.kind == "graph") != (media in GRAPH_TYPES):  # the lexer took the query for another form
+        offered = GRAPH_TYPES if answer.kind == "graph" else RESULT_TYPES
+        chosen = negotiate(plan.accept, offered, plan.fmt)
+        if chosen is None:
+            raise ProtocolError(406, _not_acceptable_message(offered, plan.fmt))
+        media = chosen
+    data = await anyio.to_thread.run_sync(render, answer, media, state.base_iri) if len(answer.data) > 65536 \
+        else render(answer, media, state.base_iri)
+    if media is plan.media and plan.stable and not answer.truncated and answer.seconds <= state.inline_seconds:
         state.remember_quick(plan.job, answer)
-    data = await anyio.to_thread.run_sync(render, answer, plan.media, state.base_iri) if len(answer.data) > 65536 \
-        else render(answer, plan.media, state.base_iri)
-    return _answer(data, plan.media, answer.seconds, state.limit if answer.truncated else None)
+    return _answer(data, media, answer.seconds, state.limit if answer.truncated else None)
 
 
 def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None:
@@ -396,7 +411,8 @@ def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None
     started = time.perf_counter()
     try:
         data = write_directly(worker.run_here(state.store, plan.job), plan.media, state.base_iri, max_bytes)
-    except (SyntaxError, ValueError, OSError, RuntimeError):
+    except (SyntaxError, ValueError, OSError, RuntimeError, KeyError) as error:  # it ran in a worker: a bug
+        log.warning("A quick query failed in the server process; a worker answers it from now on: %r", error)
         data = None
     seconds = time.perf_counter() - started
     if data is None or seconds > 4 * state.inline_seconds:
@@ -444,10 +460,9 @@ async def _update(state: ServerState, operation: Operation) -> Response:
     found = shape(text)
     if found.depth > MAX_NESTING or found.chain > MAX_CHAIN:
         return _error(400, "The update nests too deeply or chains too many patterns; simplify it.")
-    refused = found.keywords & {"SERVICE", "LOAD"}
-    if refused:
-        return _error(400, f"Updates with {', '.join(sorted(refused))} are not run here: the server fetches "
-                           f"nothing from elsewhere.")
+    if calls_elsewhere(text, found):
+        return _error(400, "Updates with SERVICE or LOAD are not run here: the server fetches nothing from "
+                           "elsewhere.")
     if state.running >= state.max_running:
         return _busy(state)
 
@@ -575,9 +590,17 @@ class AccessLog:
                                 (time.perf_counter() - started) * 1000)
 
 
-@functools.lru_cache(maxsize=256)
 def _shown_query(query: bytes) -> str:
-    """A query string as the access log shows it: decoded, cut at 300 characters (cached: clients repeat)."""
+    """A query string as the access log shows it: decoded, cut at 300 characters."""
+    return _shown_short_query(query) if len(query) <= 4096 else _decoded_start(query)
+
+
+@functools.lru_cache(maxsize=256)
+def _shown_short_query(query: bytes) -> str:  # cached: clients repeat their requests
+    return _decoded_start(query)
+
+
+def _decoded_start(query: bytes) -> str:
     return "?" + urllib.parse.unquote(query.decode("latin-1"))[:300] if query else ""
 
 

@@ -21,7 +21,8 @@ from typing import Protocol
 
 from .errors import QueryError
 
-__all__ = ["MAX_CHAIN", "MAX_NESTING", "QueryShape", "Token", "bind", "bind_rows", "check", "shape", "tokens"]
+__all__ = ["MAX_CHAIN", "MAX_NESTING", "QueryShape", "Token", "bind", "bind_rows", "calls_elsewhere", "check", "may_vary",
+           "shape", "tokens"]
 
 # Oxigraph (0.5) crashes at about 700 nested function calls, 3,000 nested groups, or 10,000 operators or
 # triple patterns in one group. These limits are far above any real query and far below those.
@@ -32,10 +33,20 @@ FORMS = ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK")
 _OPEN, _CLOSE = "({[", ")}]"
 _CHAIN_TOKENS = {"||", "&&", "+", "-", "*", "/", "=", "!=", "<", ">", "<=", ">=", ".", ";", ",", "|", "UNION", "OPTIONAL", "MINUS"}
 
-_WORD = re.compile(r"[A-Za-z0-9_\u00B7\u00C0-\uFFFF:%\\-]+(?:\.+[A-Za-z0-9_\u00B7\u00C0-\uFFFF:%\\-]+)*")
+# A word: keyword, function name or prefixed name, whose local part may hold escaped punctuation (ex:a\#b).
+_WORD_PART = r"(?:[A-Za-z0-9_\u00B7\u00C0-\uFFFF:%-]|\\[_~.\-!$&'()*+,;=/?#@%])+"
+_WORD = re.compile(rf"{_WORD_PART}(?:\.+{_WORD_PART})*")
 _NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")
 _VARNAME = re.compile(r"[A-Za-z0-9_\u00B7\u00C0-\uFFFF]+")
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_IRI = re.compile(r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>")  # with \u escapes
+# What reads like a call the engine would make elsewhere (SERVICE) or load (LOAD), or a function that answers
+# differently each time, found in the raw text: strings, IRIs and comments included. This second look does not
+# depend on the lexer reading the text as the engine does; it may see such a call where there is none.
+_SEPARATOR = r"(?:\s|#[^\n]*)*"
+# (Not after a character the keyword cannot follow, so that ?service, ex:service or <http://x/service?a> pass.)
+_SERVICE_CALL = re.compile(
+    rf"(?<![\w:\\?$/#=&-])(?:SERVICE|LOAD){_SEPARATOR}(?:SILENT\b|<|[?$]|[^\s:<>?$#{{}}]*:)", re.IGNORECASE)
+_VARYING_CALL = re.compile(rf"(?:RAND|NOW|UUID|STRUUID|BNODE){_SEPARATOR}\(", re.IGNORECASE)
 _OPERATORS = ("||", "&&", "!=", "<=", ">=", "^^")
 
 
@@ -208,12 +219,25 @@ def check(text: str, max_length: int, allow_service: bool = True, found: QuerySh
             f"worden aangenomen, omdat langere ketens de query-engine kunnen laten vastlopen. Splits hem, of "
             f"gebruik VALUES.",
         )
-    if not allow_service and "SERVICE" in found.keywords:
+    if not allow_service and calls_elsewhere(text, found):
         raise QueryError(
             "Queries with SERVICE (fetching from another endpoint) are not run here.",
             "Queries met SERVICE (ophalen bij een ander endpoint) worden hier niet uitgevoerd.",
         )
     return found
+
+
+def calls_elsewhere(text: str, found: QueryShape | None = None) -> bool:
+    """Whether `text` may make the engine fetch from elsewhere (SERVICE, or LOAD in an update): by its tokens,
+    or by its raw text (see _SERVICE_CALL), so that text the lexer misreads cannot hide such a call."""
+    found = found or shape(text)
+    return bool(found.keywords & {"SERVICE", "LOAD"}) or _SERVICE_CALL.search(text) is not None
+
+
+def may_vary(text: str) -> bool:
+    """Whether running `text` twice on the same data may take different courses: it calls RAND(), NOW(),
+    UUID(), STRUUID() or BNODE(), or another endpoint (read from the raw text, as in calls_elsewhere)."""
+    return _VARYING_CALL.search(text) is not None or _SERVICE_CALL.search(text) is not None
 
 
 class _Term(Protocol):

@@ -98,3 +98,5 @@ def test_sources_coverage_points_at_a_misquote_and_says_what_to_do(scratch: Path
     [misquote] = [out for out in result.stdout.splitlines() if "citaat niet gevonden" in out]
     assert misquote.startswith(f"data/jaarstukken-2017.trig:{line}: citaat niet gevonden in ")
     assert "in 2011 gestart" in misquote and "Neem de woorden letterlijk over" in misquote
+    english = run("sources", "coverage", "--lang", "en", cwd=scratch)
+    assert f"data/jaarstukken-2017.trig:{line}: quote not found in " in english.stdout

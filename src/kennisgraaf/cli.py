@@ -48,8 +48,8 @@ def settings_options_for(*scopes: str) -> Callable[[Callable[..., Any]], Callabl
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         for setting in reversed(offered):
-            option_name = "--" + setting.name.replace("_", "-")
-            command = click.option(option_name, setting.name, default=None, help=setting.help + " [setting]",
+            names = ["--" + setting.name.replace("_", "-")] + (["--lang"] if setting.name == "language" else [])
+            command = click.option(*names, setting.name, default=None, help=setting.help + " [setting]",
                                    type=click.Path() if setting.is_path else setting.kind)(command)
         command = click.option("--project", type=click.Path(file_okay=False), default=None,
                                help="Project folder (default: found upwards from the current folder).")(command)
@@ -147,10 +147,9 @@ def build(settings: Settings) -> None:
 @cli.command()
 @settings_options
 @click.argument("files", nargs=-1, type=click.Path())
-@click.option("--lang", type=click.Choice(["nl", "en"]), default=None, help="Language of the messages [default: nl].")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
               help="turtle gives the standard sh:ValidationReport.")
-def validate(settings: Settings, files: tuple[str, ...], lang: str | None, fmt: str) -> None:
+def validate(settings: Settings, files: tuple[str, ...], fmt: str) -> None:
     """Check the graph, or new or changed FILES in the context of the graph, against the shapes.
 
     Each problem is printed as file:line: severity: message. Exit code 0: conforms (warnings allowed);
@@ -161,9 +160,7 @@ def validate(settings: Settings, files: tuple[str, ...], lang: str | None, fmt: 
     from .validation import format_report
     from .validation import validate as validate_graph
 
-    if lang:
-        click.get_current_context().obj["lang"] = lang
-    report = validate_graph(settings, files, lang=lang or settings.language)
+    report = validate_graph(settings, files, lang=settings.language)
     click.echo(format_report(report, fmt))
     sys.exit(report.exit_code)
 

@@ -295,8 +295,9 @@ _prefixes = functools.lru_cache(maxsize=8)(prefixes)  # shared: serialisers only
 
 def write_directly(results: object, media: MediaType, base_iri: str, max_bytes: int) -> bytes | None:
     """Query results evaluated in this process (see worker.run_here) written straight in the chosen format,
-    as render() writes a worker's answer; None when they come to more than `max_bytes`. (Only for answers
-    known to be small: a serialiser writing into a Python object costs more than the whole of such an answer.)"""
+    as render() writes a worker's answer; None when they come to more than `max_bytes`. The answer is measured
+    once written: the queries run here are known to give small answers, and feeding a serialiser's output to a
+    Python object that counts it costs more than writing a whole small answer."""
     if isinstance(results, ox.QuerySolutions | ox.QueryBoolean):
         data = results.serialize(format=_RESULT_FORMATS[media.name])
     else:

@@ -60,6 +60,18 @@ def test_the_readme_main_command_builds_the_graph() -> None:
     assert commands[0].startswith("bash scripts/setup.sh && .venv/bin/kennisgraaf build")
 
 
+def test_the_tour_shows_what_a_build_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = re.search(r"\$ \.venv/bin/kennisgraaf build\n(.*?)\n```", README.read_text("utf-8"), re.DOTALL)
+    assert shown, "the tour starts with a build and its output"
+    monkeypatch.chdir(ROOT)  # as in the tour: file names relative to the project
+    result = CliRunner().invoke(cli, ["build", "--project", str(ROOT), "--build-dir", str(tmp_path / "build")])
+    assert result.exit_code == 0, result.output
+    printed = result.output.splitlines()
+    for line in shown.group(1).splitlines():
+        start = re.sub(r" in [0-9.]+ s: .*| \.\.\.$", "", line)  # the time and the folder differ; ... shortens
+        assert any(out.startswith(start) for out in printed), f"the README shows {line!r}; the build printed {printed}"
+
+
 def test_the_python_example_runs(scratch: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) \
         -> None:
     code = re.search(r"```python\n(.*?)```", README.read_text("utf-8"), re.DOTALL).group(1)  # type: ignore[union-attr]

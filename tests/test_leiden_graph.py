@@ -241,6 +241,12 @@ def test_who_joined_what_in_2023(store: ox.Store) -> None:
     assert labels(store, "overeenkomst:leidse-verklaring-studentenwelzijn kg:party ?x .") >= {
         "mboRijnland", "LiS", "ROC Mondriaan"}
     assert documents_stating(store, "overeenkomst:leidse-verklaring-studentenwelzijn kg:party organisatie:lis .") == {JS2023}
+    # A party carries no year, so the joining is also an event of 2023, with exactly those three.
+    joined = select(store, """SELECT ?event ?who WHERE {
+        ?event a schema:Event ; kg:year 2023 ; kg:relatedTo overeenkomst:leidse-verklaring-studentenwelzijn ;
+               kg:participant ?o . ?o rdfs:label ?who . FILTER(LANG(?who) = 'nl') }""")
+    assert {who for _, who in joined} == {"mboRijnland", "LiS", "ROC Mondriaan"}
+    assert len({event for event, _ in joined}) == 1
 
 
 def test_the_nuon_allocations_add_up_to_the_five_million_earmarked(store: ox.Store) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import urllib.parse
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -23,6 +24,7 @@ __all__ = [
     "MediaType",
     "Operation",
     "ProtocolError",
+    "content_type",
     "negotiate",
     "parse_request",
     "render",
@@ -270,14 +272,7 @@ def render(answer: Answer, media: MediaType, base_iri: str) -> bytes:
     if answer.kind == "graph":
         if media.name == "ntriples":
             return answer.data
-        rdf_format = _GRAPH_FORMATS[media.name]
-        triples = [quad.triple for quad in ox.parse(answer.data, format=ox.RdfFormat.N_TRIPLES)]
-        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
-            data = ox.serialize(triples, format=rdf_format, prefixes=prefixes(base_iri))
-        else:
-            data = ox.serialize(triples, format=rdf_format)
-        assert data is not None
-        return data
+        return _graph([quad.triple for quad in ox.parse(answer.data, format=ox.RdfFormat.N_TRIPLES)], media, base_iri)
     if answer.kind == "ask":
         parsed = ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if answer.boolean else b"false"),
                                         format=ox.QueryResultsFormat.JSON)
@@ -290,7 +285,23 @@ def render(answer: Answer, media: MediaType, base_iri: str) -> bytes:
     return data
 
 
+def content_type(media: MediaType) -> str:
+    """The Content-Type header for an answer in `media`: text formats say they are UTF-8."""
+    return media.media_type + ("; charset=utf-8" if media.name in ("csv", "tsv", "turtle", "trig") else "")
+
+
 _prefixes = functools.lru_cache(maxsize=8)(prefixes)  # shared: serialisers only read it
+
+
+def _graph(triples: Any, media: MediaType, base_iri: str) -> bytes:
+    """Triples in a graph format; the formats that have prefixes get the project's."""
+    rdf_format = _GRAPH_FORMATS[media.name]
+    if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+        data = ox.serialize(triples, format=rdf_format, prefixes=_prefixes(base_iri))
+    else:
+        data = ox.serialize(triples, format=rdf_format)
+    assert data is not None
+    return data
 
 
 def write_directly(results: object, media: MediaType, base_iri: str, max_bytes: int) -> bytes | None:
@@ -300,11 +311,7 @@ def write_directly(results: object, media: MediaType, base_iri: str, max_bytes: 
     Python object that counts it costs more than writing a whole small answer."""
     if isinstance(results, ox.QuerySolutions | ox.QueryBoolean):
         data = results.serialize(format=_RESULT_FORMATS[media.name])
+        assert data is not None
     else:
-        rdf_format = _GRAPH_FORMATS[media.name]
-        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
-            data = ox.serialize(results, format=rdf_format, prefixes=_prefixes(base_iri))  # type: ignore[arg-type]
-        else:
-            data = ox.serialize(results, format=rdf_format)  # type: ignore[arg-type]
-    assert data is not None
+        data = _graph(results, media, base_iri)
     return data if len(data) <= max_bytes else None

@@ -49,13 +49,14 @@ from .protocol import (
     MediaType,
     Operation,
     ProtocolError,
+    content_type,
     negotiate,
     parse_request,
     render,
     write_directly,
 )
 from .queries import Target
-from .sparqltext import MAX_CHAIN, MAX_NESTING, QueryShape, calls_elsewhere, check, may_vary, shape
+from .sparqltext import MAX_CHAIN, MAX_NESTING, calls_elsewhere, check, may_vary, shape
 
 __all__ = ["ServerState", "create_app", "serve"]
 
@@ -106,7 +107,6 @@ class ServerState:
     running: int = 0
     limiter: anyio.CapacityLimiter | None = None
     cache: dict[Any, Any] = field(default_factory=dict)
-    shapes: dict[str, QueryShape] = field(default_factory=dict)
     plans: dict[Any, Plan] = field(default_factory=dict)
     quick: dict[worker.LocalJob, int] = field(default_factory=dict)  # job: most bytes a run here may write
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -120,17 +120,6 @@ class ServerState:
         """A queries.Target for canned queries and labels: runs on the same workers."""
         return Target(self.key, timeout=self.timeout, limit=self.limit, max_length=self.max_length,
                       base_iri=self.base_iri, language=self.settings.language, web=True)
-
-    def checked(self, text: str) -> QueryShape:
-        """The shape of a query that passed the checks (length, nesting, no SERVICE); QueryError if not."""
-        found = self.shapes.get(text)
-        if found is None:
-            found = check(text, self.max_length, allow_service=False)
-            if len(text) <= _SHORT:
-                if len(self.shapes) > 2000:
-                    self.shapes.clear()
-                self.shapes[text] = found
-        return found
 
     async def call(self, function: Callable[[], T]) -> T:
         """Run `function` (which waits for a worker) in a thread, counted against max_concurrent_queries."""
@@ -365,7 +354,7 @@ def _not_acceptable_message(offered: tuple[MediaType, ...], fmt: str | None) -> 
 def _plan(state: ServerState, operation: Operation, accept: str | None) -> Plan:
     """How to answer a query request; QueryError when the query is refused, ProtocolError (406) when no
     acceptable format is offered."""
-    found = state.checked(operation.text)
+    found = check(operation.text, state.max_length, allow_service=False)  # once per request: plans are kept
     offered = GRAPH_TYPES if found.form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
     media = negotiate(accept, offered, operation.fmt)
     if media is None:
@@ -421,15 +410,11 @@ def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None
 
 
 def _answer(data: bytes, media: MediaType, seconds: float, truncated_at: int | None) -> Answered:
-    headers = {"content-type": media.media_type + ("; charset=utf-8" if media.name in _TEXT else ""),
-               "vary": "Accept", "x-query-time": f"{seconds * 1000:.1f}ms"}
+    headers = {"content-type": content_type(media), "vary": "Accept", "x-query-time": f"{seconds * 1000:.1f}ms"}
     if truncated_at is not None:
         headers["x-result-truncated"] = "true"
         headers["x-result-limit"] = str(truncated_at)
     return Answered(data, headers)
-
-
-_TEXT = frozenset({"csv", "tsv", "turtle", "trig"})
 
 
 class Answered:
@@ -591,15 +576,12 @@ class AccessLog:
 
 
 def _shown_query(query: bytes) -> str:
-    """A query string as the access log shows it: decoded, cut at 300 characters."""
-    return _shown_short_query(query) if len(query) <= 4096 else _decoded_start(query)
+    """A query string as the access log shows it: decoded, cut at 300 characters. 300 characters take at
+    most 3,600 bytes percent-encoded (12 for a 4-byte UTF-8 character), so only those are decoded."""
+    return _decoded_start(query[:3600])
 
 
-@functools.lru_cache(maxsize=256)
-def _shown_short_query(query: bytes) -> str:  # cached: clients repeat their requests
-    return _decoded_start(query)
-
-
+@functools.lru_cache(maxsize=256)  # clients repeat their requests
 def _decoded_start(query: bytes) -> str:
     return "?" + urllib.parse.unquote(query.decode("latin-1"))[:300] if query else ""
 

@@ -24,9 +24,9 @@ from starlette.staticfiles import StaticFiles
 from . import worker
 from .errors import QueryError, QueryTimeout
 from .namespaces import KG, prefixes
-from .protocol import GRAPH_TYPES, RESULT_TYPES, MediaType, negotiate
+from .protocol import GRAPH_TYPES, RESULT_TYPES, MediaType, content_type, negotiate
 from .queries import labels, run_canned, short_name
-from .serve import Busy, ServerState, _busy, _error, _not_acceptable, _timed_out, render_graph, state_of
+from .serve import Busy, ServerState, _error, _not_acceptable, _refusal, render_graph, state_of
 
 __all__ = ["query_page", "routes"]
 
@@ -105,12 +105,8 @@ def _query_errors(handler: Callable[[Request], Any]) -> Callable[[Request], Any]
     async def wrapped(request: Request) -> Response:
         try:
             return await handler(request)  # type: ignore[no-any-return]
-        except Busy:
-            return _busy(state_of(request))
-        except QueryTimeout:
-            return _timed_out(state_of(request))
-        except QueryError as error:
-            return _error(400, error.en)
+        except (Busy, QueryError) as error:
+            return _refusal(state_of(request), error)
 
     return wrapped
 
@@ -251,8 +247,7 @@ async def canned_api(request: Request) -> Response:
         data = render_graph(result.triples, media, state.base_iri)
     else:
         data = result.serialize(media.name)
-    charset = "; charset=utf-8" if media.name in ("csv", "tsv", "turtle", "trig") else ""
-    return Response(data, media_type=media.media_type + charset, headers=headers)
+    return Response(data, headers={**headers, "Content-Type": content_type(media)})
 
 
 _SCHEMAS: dict[str, dict[str, Any]] = {"year": {"type": "integer", "minimum": 1000, "maximum": 9999}, "integer": {"type": "integer"},

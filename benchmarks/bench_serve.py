@@ -24,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,28 +37,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench_query import _generated_nquads, synthetic_arguments
-from kennisgraaf_server import free_port
 from oxigraph_server import oxigraph_command
+from processes import free_port, stop, wait_until_answering
 
 UNION = """SELECT ?s ?label WHERE {
   { ?s a <http://www.w3.org/ns/org#Organization> } UNION { ?s a <https://w3id.org/kennisgraaf/def/Initiative> }
   UNION { ?s a <https://w3id.org/kennisgraaf/def/Agreement> }
   ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label
 } LIMIT 10"""
-
-
-def _wait(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args!r} stopped")
-        time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer")
 
 
 @contextlib.contextmanager
@@ -73,13 +58,12 @@ def oxigraph(nquads: Path, log: Path) -> Iterator[tuple[str, int]]:
                                     "--union-default-graph"], stdout=out, stderr=out)
     try:
         base = f"http://127.0.0.1:{port}/"
-        _wait(base + "query?query=ASK%7B%7D", process)
+        wait_until_answering(base + "query?query=ASK%7B%7D", process, "oxigraph serve", 120)
         httpx.post(base + "store", content=nquads.read_bytes(), headers={"Content-Type": "application/n-quads"},
                    timeout=300).raise_for_status()
         yield base + "query", process.pid
     finally:
-        process.terminate()
-        process.wait(10)
+        stop(process, 10)
 
 
 def _build(nquads: Path, build_dir: Path) -> None:
@@ -106,11 +90,11 @@ def kennisgraaf(build_dir: Path, connections: int, processes: int, log: Path) ->
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:
-        _wait(f"http://127.0.0.1:{port}/health", process)
+        wait_until_answering(f"http://127.0.0.1:{port}/health", process, "kennisgraaf serve", 120,
+                             lambda: log.read_text("utf-8", errors="replace"))
         yield f"http://127.0.0.1:{port}/sparql", process.pid
     finally:
-        process.terminate()
-        process.wait(15)
+        stop(process)
 
 
 def cpu_seconds(pid: int) -> float:

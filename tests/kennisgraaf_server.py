@@ -4,15 +4,13 @@ client would."""
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from processes import free_port, stop, wait_until_answering
 
 from kennisgraaf.config import Settings
 
@@ -33,12 +31,6 @@ class Server:
         return self.log.read_text("utf-8", errors="replace")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def serve(settings: Settings, folder: Path, *options: str) -> Iterator[Server]:
     """Start `kennisgraaf serve` for the project and build of `settings`, wait until /health answers, and
@@ -51,23 +43,8 @@ def serve(settings: Settings, folder: Path, *options: str) -> Iterator[Server]:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None:
-                raise RuntimeError(f"kennisgraaf serve stopped:\n{log.read_text('utf-8', errors='replace')}")
-            if time.monotonic() > deadline:
-                raise RuntimeError("kennisgraaf serve did not answer within 60 s")
-            time.sleep(0.1)
+        wait_until_answering(url + "health", process, "kennisgraaf serve", 60,
+                             lambda: log.read_text("utf-8", errors="replace"))
         yield Server(url, process, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+        stop(process)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -616,7 +617,13 @@ def labels(iris: Sequence[str], target: Target, language: str | None = None) -> 
 
 def short_name(iri: str, base_iri: str) -> str:
     """organisatie:lumc for an IRI in a known namespace, else the IRI."""
-    for name, namespace in sorted(prefixes(base_iri).items(), key=lambda item: -len(item[1])):
+    for name, namespace in _longest_namespace_first(base_iri):
         if iri.startswith(namespace) and re.fullmatch(r"[\w.-]*", iri[len(namespace):]):
             return f"{name}:{iri[len(namespace):]}"
     return iri
+
+
+@functools.lru_cache(maxsize=8)
+def _longest_namespace_first(base_iri: str) -> tuple[tuple[str, str], ...]:
+    # Made once per base IRI: a page or table shortens hundreds of IRIs.
+    return tuple(sorted(prefixes(base_iri).items(), key=lambda item: -len(item[1])))

@@ -213,7 +213,7 @@ class Result:
             rdf_format = GRAPH_FORMATS[fmt]
             triples = sorted(self.triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
             if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML):
-                used = _used_prefixes(triples, prefixes(self.base_iri))
+                used = _used_prefixes(triples, self.base_iri)
                 return _bytes(ox.serialize(triples, format=rdf_format, prefixes=used))
             return _bytes(ox.serialize(triples, format=rdf_format))
         if fmt not in RESULT_FORMATS:
@@ -235,9 +235,9 @@ def _bytes(data: bytes | None) -> bytes:
     return data
 
 
-def _used_prefixes(triples: list[ox.Triple], table: dict[str, str]) -> dict[str, str]:
+def _used_prefixes(triples: list[ox.Triple], base_iri: str) -> dict[str, str]:
     used = {}
-    namespaces = sorted(table.items(), key=lambda item: -len(item[1]))
+    namespaces = _longest_namespace_first(base_iri)
     seen: set[str] = set()
     for triple in triples:
         for term in (triple.subject, triple.predicate, triple.object):

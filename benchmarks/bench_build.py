@@ -7,9 +7,9 @@ For each size (quads; default 10k, 100k, 1M):
 2. `oxigraph load --location DIR --file synthetic.trig` (PyPI `oxigraph`): wall time and peak RSS.
 3. Our load phase without validation, each in a fresh Python process (wall time of the step inside the
    process, and peak RSS of the process):
-   - `memory`: `kennisgraaf.graph.load(settings)` into an in-memory pyoxigraph store (the `read` step of
+   - `memory`: `kennisgraaf.graph.loading.load(settings)` into an in-memory pyoxigraph store (the `read` step of
      `build`), then the `store` step of `build` (dump as N-Quads, bulk-load into an on-disk store);
-   - `bulk`: `kennisgraaf.graph.load(settings, store=ox.Store(DIR), bulk=True)`: file to on-disk store, as
+   - `bulk`: `kennisgraaf.graph.loading.load(settings, store=ox.Store(DIR), bulk=True)`: file to on-disk store, as
      `oxigraph load` does.
 4. `kennisgraaf build --project PROJECT` (validation included): wall time and peak RSS of the process, and the
    timings (read / validate / store / total) and peak memory from the build's report.json. Skipped above
@@ -80,7 +80,7 @@ def _inner_load(project: str, mode: str, store_dir: str) -> None:
     import pyoxigraph as ox
 
     from kennisgraaf.config import Settings
-    from kennisgraaf.graph import load
+    from kennisgraaf.graph.loading import load
 
     settings = Settings.load(project, environ={})
     result: dict[str, float] = {}

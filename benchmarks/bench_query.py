@@ -80,7 +80,7 @@ def _leiden_build(folder: Path) -> Path:
 
 
 def cli_wall_times(build_dir: Path, repeat: int) -> dict[str, dict[str, float]]:
-    from kennisgraaf.catalogue import query_names
+    from kennisgraaf.queries.catalogue import query_names
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("KENNISGRAAF_")}
     env["KENNISGRAAF_BUILD_DIR"] = str(build_dir)

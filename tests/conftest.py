@@ -36,7 +36,7 @@ def scratch_settings(scratch: Path) -> Settings:
 @pytest.fixture(scope="session")
 def built_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings of the real project with its store built once into a temporary folder."""
-    from kennisgraaf.store import build
+    from kennisgraaf.store.builds import build
 
     settings = Settings.load(ROOT, {"build_dir": str(tmp_path_factory.mktemp("build"))}, environ={})
     build(settings)
@@ -45,7 +45,7 @@ def built_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def built_store(built_settings: Settings):  # type: ignore[no-untyped-def]
-    from kennisgraaf.store import open_store
+    from kennisgraaf.store.builds import open_store
 
     return open_store(built_settings)
 
@@ -56,7 +56,7 @@ def oxigraph_endpoint(built_settings: Settings, tmp_path_factory: pytest.TempPat
     as `kennisgraaf export --format nquads` writes it."""
     from oxigraph_server import serve
 
-    from kennisgraaf.export import export
+    from kennisgraaf.store.export import export
 
     folder = tmp_path_factory.mktemp("oxigraph")
     dump = folder / "leiden.nq"

@@ -487,7 +487,7 @@ def test_lookup_finds_parts_of_names(on: dict[str, Any]) -> None:
 
 
 def test_shape_agrees_with_kennisgraaf_info(on: dict[str, Any], built_settings: Settings) -> None:
-    from kennisgraaf.store import read_report
+    from kennisgraaf.store.builds import read_report
 
     counts = read_report(built_settings)["counts"]
     result = queries.run("shape", **on)

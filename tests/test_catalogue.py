@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kennisgraaf.catalogue import PARAMETER_TYPES, catalogue, load_query, parse_header
+from kennisgraaf.queries.catalogue import PARAMETER_TYPES, catalogue, load_query, parse_header
 from kennisgraaf.errors import InputError
 
 ROOT = Path(__file__).resolve().parent.parent

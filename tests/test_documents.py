@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kennisgraaf.documents import (
+from kennisgraaf.graph.documents import (
     Document,
     DocumentsError,
     NonFactual,
@@ -362,7 +362,7 @@ def test_format_coverage_is_readable() -> None:
 
 
 def test_module_imports_without_rdflib() -> None:
-    code = "import sys, kennisgraaf.documents; sys.exit('rdflib' in sys.modules)"
+    code = "import sys, kennisgraaf.graph.documents; sys.exit('rdflib' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 

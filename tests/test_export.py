@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from kennisgraaf.cli import cli
 from kennisgraaf.config import Settings
 from kennisgraaf.errors import InputError, OutputError
-from kennisgraaf.export import FORMATS, export
+from kennisgraaf.store.export import FORMATS, export
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
@@ -72,5 +72,5 @@ def test_the_package_export_stays_the_function_after_the_module_is_imported() ->
 
     import kennisgraaf
 
-    importlib.import_module("kennisgraaf.export")
+    importlib.import_module("kennisgraaf.store.export")
     assert callable(kennisgraaf.export) and kennisgraaf.export.__name__ == "export"

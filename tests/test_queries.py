@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -220,8 +221,8 @@ def test_graph_results_in_the_rdf_formats(on_mini: dict[str, Any]) -> None:
 def test_records_for_scripts(on_mini: dict[str, Any]) -> None:
     result = queries.run("budgets", **on_mini)
     assert result.records() == [{"budget": f"{ID}budget/fonds", "budget_year": 2020,
-                                 "amount": queries.Decimal("1000.00"), "allocations": 1,
-                                 "allocated": queries.Decimal("400.00"), "remaining": queries.Decimal("600.00")}]
+                                 "amount": Decimal("1000.00"), "allocations": 1,
+                                 "allocated": Decimal("400.00"), "remaining": Decimal("600.00")}]
     assert result.records(labels=True)[0]["budget"] == "Fonds"
 
 

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from kennisgraaf.cli import cli
 from kennisgraaf.config import Settings
 from kennisgraaf.errors import InputError
-from kennisgraaf.graph import load
-from kennisgraaf.reader import locate
+from kennisgraaf.graph.loading import load
+from kennisgraaf.graph.files import locate
 
 PREFIXES = """@prefix org: <http://www.w3.org/ns/org#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

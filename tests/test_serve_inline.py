@@ -9,10 +9,11 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
-from kennisgraaf import worker
+from kennisgraaf.queries import worker
 from kennisgraaf.config import Settings
-from kennisgraaf.protocol import Operation
-from kennisgraaf.serve import ServerState, _plan, _run, load_state
+from kennisgraaf.web.protocol import Operation
+from kennisgraaf.web.sparql import plan_query, run_plan
+from kennisgraaf.web.state import ServerState, load_state
 
 ORGS = """PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -36,12 +37,12 @@ def state(built_settings: Settings) -> Iterator[ServerState]:
 
 
 def _answer(state: ServerState, text: str, accept: str) -> tuple[bytes, dict[str, str]]:
-    answered = asyncio.run(_run(state, _plan(state, Operation("query", text), accept)))
+    answered = asyncio.run(run_plan(state, plan_query(state, Operation("query", text), accept)))
     return answered.body, answered.headers
 
 
 def _job(state: ServerState, text: str) -> worker.LocalJob:
-    return _plan(state, Operation("query", text), None).job
+    return plan_query(state, Operation("query", text), None).job
 
 
 @pytest.mark.parametrize("accept", RESULT_ACCEPTS)
@@ -126,11 +127,11 @@ def test_with_updates_allowed_every_query_goes_to_a_worker(built_settings: Setti
 def test_an_answer_of_another_form_than_the_lexer_read_is_given_in_a_format_of_its_form(state) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
-    from kennisgraaf.protocol import RESULT_TYPES
+    from kennisgraaf.web.protocol import RESULT_TYPES
 
-    planned = _plan(state, Operation("query", PARTIES), "application/sparql-results+json, text/turtle;q=0.5")
+    planned = plan_query(state, Operation("query", PARTIES), "application/sparql-results+json, text/turtle;q=0.5")
     misread = replace(planned, media=RESULT_TYPES[0])  # as if the lexer had taken the CONSTRUCT for a SELECT
-    answered = asyncio.run(_run(state, misread))
+    answered = asyncio.run(run_plan(state, misread))
     assert answered.headers["content-type"].startswith("text/turtle")
     assert misread.job not in state.quick  # not remembered with the wrong format
 

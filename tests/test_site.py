@@ -47,7 +47,7 @@ def test_html_pages_vary_on_accept(server) -> None:  # type: ignore[no-untyped-d
 def test_only_web_addresses_become_links() -> None:
     from types import SimpleNamespace
 
-    from kennisgraaf.site import Linker
+    from kennisgraaf.web.pages import Linker
 
     linker = Linker(SimpleNamespace(base_url="http://127.0.0.1:8000/"), SimpleNamespace(base_iri=ID[:-3]))  # type: ignore[arg-type]
     assert linker.href(LUMC) == "http://127.0.0.1:8000/doc/organisatie/lumc"
@@ -133,7 +133,7 @@ def test_void_describes_the_dataset(server) -> None:  # type: ignore[no-untyped-
     ("nq", ox.RdfFormat.N_QUADS),
 ])
 def test_dumps_are_the_export(server, built_settings, extension, rdf_format) -> None:  # type: ignore[no-untyped-def]
-    from kennisgraaf.export import FORMATS, export
+    from kennisgraaf.store.export import FORMATS, export
 
     response = httpx.get(server.url + f"dumps/leiden.{extension}")
     assert response.status_code == 200
@@ -184,7 +184,7 @@ def test_api_returns_csv_and_json(server) -> None:  # type: ignore[no-untyped-de
 
 
 def test_openapi_describes_every_canned_query(server, built_settings) -> None:  # type: ignore[no-untyped-def]
-    from kennisgraaf.catalogue import catalogue
+    from kennisgraaf.queries.catalogue import catalogue
 
     document = httpx.get(server.url + "openapi.json").json()
     assert document["openapi"].startswith("3.")

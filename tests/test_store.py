@@ -8,10 +8,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-import kennisgraaf.store as store_module
+import kennisgraaf.store.builds as store_module
 from kennisgraaf.config import Settings
 from kennisgraaf.errors import NotBuiltError, OutputError, ValidationFailed
-from kennisgraaf.store import build, current_release, open_store, read_report
+from kennisgraaf.store.builds import build, current_release, open_store, read_report
 
 ID = "https://w3id.org/kennisgraaf/id/"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from kennisgraaf.table import cell, render
+from kennisgraaf.queries.table import cell, render
 
 A = ox.NamedNode("https://w3id.org/kennisgraaf/id/organisatie/a")
 B = ox.NamedNode("https://w3id.org/kennisgraaf/id/organisatie/b")

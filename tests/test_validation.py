@@ -11,7 +11,7 @@ import pytest
 
 from kennisgraaf.config import Settings
 from kennisgraaf.errors import InputError
-from kennisgraaf.validation import format_report, validate
+from kennisgraaf.validation.validator import format_report, validate
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPE_FIXTURES = sorted((ROOT / "tests" / "fixtures" / "shapes").glob("*.trig"))
@@ -118,7 +118,7 @@ def test_unknown_organisation_is_caught_as_a_typo(settings: Settings) -> None:
 def test_property_shapes_get_the_targets_of_their_node_shape_unless_it_is_used_elsewhere() -> None:
     import rdflib
 
-    from kennisgraaf.shacl_sparql import lift_property_shapes
+    from kennisgraaf.validation.shacl_sparql import lift_property_shapes
 
     shapes = rdflib.Graph().parse(format="turtle", data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kennisgraaf import worker
+from kennisgraaf.queries import worker
 from kennisgraaf.errors import QueryError, QueryTimeout
 
 EX = "http://example.org/"

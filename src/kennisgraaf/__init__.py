@@ -18,21 +18,24 @@ __all__ = ["KennisgraafError", "Settings", "build", "export", "load", "queries",
 
 from .config import Settings
 from .errors import KennisgraafError
-from .export import export  # eager: the submodule of the same name would otherwise shadow the function
 
 
 def __getattr__(name: str) -> Any:
     # Imported on first use, so `kennisgraaf --help` and light commands stay fast.
     if name == "load":
-        from .graph import load
+        from .graph.loading import load
 
         return load
     if name == "validate":
-        from .validation import validate
+        from .validation.validator import validate
 
         return validate
+    if name == "export":
+        from .store.export import export
+
+        return export
     if name == "build":
-        from .store import build
+        from .store.builds import build
 
         return build
     if name == "queries":

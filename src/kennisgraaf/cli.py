@@ -124,8 +124,8 @@ def build(settings: Settings) -> None:
 
     Example: kennisgraaf build
     """
-    from .store import build as build_graph
-    from .validation import SEVERITY_WORDS, format_report
+    from .store.builds import build as build_graph
+    from .validation.validator import SEVERITY_WORDS, format_report
 
     progress = _progress()
     try:
@@ -157,8 +157,8 @@ def validate(settings: Settings, files: tuple[str, ...], fmt: str) -> None:
 
     Example: kennisgraaf validate nieuw/convenant.trig --lang en
     """
-    from .validation import format_report
-    from .validation import validate as validate_graph
+    from .validation.validator import format_report
+    from .validation.validator import validate as validate_graph
 
     report = validate_graph(settings, files, lang=settings.language)
     click.echo(format_report(report, fmt))
@@ -180,7 +180,7 @@ def export(settings: Settings, fmt: str, graph: str | None, output: str | None, 
 
     Example: kennisgraaf export --format turtle -o leiden.ttl
     """
-    from .export import export as export_graph
+    from .store.export import export as export_graph
 
     data = export_graph(settings, fmt, graph, output, force)
     if data is not None:
@@ -197,7 +197,8 @@ def info(settings: Settings, fmt: str) -> None:
 
     Example: kennisgraaf info
     """
-    from .store import read_report
+    from .namespaces import short_name
+    from .store.builds import read_report
 
     report = read_report(settings)
     if fmt == "json":
@@ -213,16 +214,7 @@ def info(settings: Settings, fmt: str) -> None:
         click.echo(f"  {n:>7}  {kind}")
     click.echo("entities per class:")
     for cls, n in sorted(counts["entities_per_class"].items(), key=lambda item: (-item[1], item[0])):
-        click.echo(f"  {n:>7}  {_short(cls, settings.base_iri)}")
-
-
-def _short(iri: str, base_iri: str) -> str:
-    from .namespaces import prefixes
-
-    for name, namespace in sorted(prefixes(base_iri).items(), key=lambda item: -len(item[1])):
-        if iri.startswith(namespace):
-            return f"{name}:{iri[len(namespace):]}"
-    return iri
+        click.echo(f"  {n:>7}  {short_name(cls, settings.base_iri)}")
 
 
 @cli.group()
@@ -241,7 +233,7 @@ def coverage(settings: Settings, check: bool) -> None:
 
     Example: kennisgraaf sources coverage --check
     """
-    from .documents import format_coverage, misquote_lines, project_coverage
+    from .graph.documents import format_coverage, misquote_lines, project_coverage
 
     result = project_coverage(settings)
     click.echo(format_coverage(result.results, unknown=result.unknown, malformed=result.malformed), nl=False)
@@ -295,7 +287,8 @@ def _format_help(formats: tuple[str, ...]) -> str:
 
 
 def _print_result(result: Any, fmt: str, target: Any) -> None:
-    from .queries import labels, short_name
+    from .namespaces import short_name
+    from .queries.running import labels
 
     lang = target.language
     if fmt != "table":
@@ -312,7 +305,7 @@ def _print_result(result: Any, fmt: str, target: Any) -> None:
 
         import pyoxigraph as ox
 
-        from .table import render
+        from .queries.table import render
 
         iris = [term.value for row in result.rows for term in row if isinstance(term, ox.NamedNode)]
         names = labels(iris, target) if iris else {}
@@ -336,7 +329,7 @@ def list_canned_queries(settings: Settings, fmt: str) -> None:
 
     Example: kennisgraaf queries
     """
-    from .catalogue import catalogue
+    from .queries.catalogue import catalogue
 
     found = catalogue(settings.path("queries_dir"))
     if fmt == "json":
@@ -355,10 +348,10 @@ def list_canned_queries(settings: Settings, fmt: str) -> None:
 
 def _canned_command(canned: Any) -> click.Command:
     """A command for one canned query: its parameters as options, plus the output and settings options."""
-    from .catalogue import PARAMETER_TYPES
+    from .queries.catalogue import PARAMETER_TYPES
 
     def callback(settings: Settings, fmt: str, endpoint: str | None, show_query: bool, **values: Any) -> None:
-        from .queries import Target, prepare, run_canned
+        from .queries.running import Target, prepare, run_canned
 
         target = Target.of(settings, endpoint=endpoint)
         given = {name: value for name, value in values.items() if value is not None}
@@ -407,13 +400,13 @@ class _CannedQueries(click.Group):
         return folder
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        from .catalogue import query_names
+        from .queries.catalogue import query_names
 
         folder = self._folder(ctx)
         return query_names(folder) if folder is not None else []
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        from .catalogue import load_query
+        from .queries.catalogue import load_query
 
         folder = self._folder(ctx)
         path = folder / f"{cmd_name}.rq" if folder is not None else None
@@ -472,7 +465,7 @@ def sparql_command(settings: Settings, text: str | None, path: str | None, fmt: 
     Example: kennisgraaf sparql 'SELECT ?org ?name WHERE { ?org a org:Organization ; rdfs:label ?name }'
     """
     from .errors import QueryError
-    from .queries import GRAPH_FORMATS, RESULT_FORMATS, Target
+    from .queries.running import GRAPH_FORMATS, RESULT_FORMATS, Target
     from .sparqltext import check
 
     if (text is None) == (path is None):
@@ -526,8 +519,8 @@ def serve(settings: Settings) -> None:
 
     Example: kennisgraaf serve --port 8000
     """
-    from .serve import serve as run_server
-    from .store import current_release
+    from .store.builds import current_release
+    from .web.app import serve as run_server
 
     current_release(settings)  # a clear message when nothing is built yet
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-__all__ = ["ENTITY_TYPES", "KG", "graph_iri", "prefixes"]
+import functools
+import re
+
+__all__ = ["ENTITY_TYPES", "KG", "graph_iri", "longest_namespace_first", "prefixes", "short_name"]
 
 KG = "https://w3id.org/kennisgraaf/def/"
 
@@ -40,3 +43,18 @@ def prefixes(base_iri: str) -> dict[str, str]:
 def graph_iri(base_iri: str, folder: str, stem: str) -> str:
     """Name of the graph that holds a triples-only file of the ontology: {base}graph/{folder}/{stem}."""
     return f"{base_iri}graph/{folder}/{stem}"
+
+
+def short_name(iri: str, base_iri: str) -> str:
+    """organisatie:lumc for an IRI in a known namespace, else the IRI."""
+    for name, namespace in longest_namespace_first(base_iri):
+        if iri.startswith(namespace) and re.fullmatch(r"[\w.-]*", iri[len(namespace):]):
+            return f"{name}:{iri[len(namespace):]}"
+    return iri
+
+
+@functools.lru_cache(maxsize=8)
+def longest_namespace_first(base_iri: str) -> tuple[tuple[str, str], ...]:
+    """The prefixes, longest namespace first: the order to shorten an IRI in."""
+    # Made once per base IRI: a page or table shortens hundreds of IRIs.
+    return tuple(sorted(prefixes(base_iri).items(), key=lambda item: -len(item[1])))

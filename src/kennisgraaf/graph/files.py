@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .errors import InputError
-from .namespaces import graph_iri
+from ..config import Settings
+from ..errors import InputError
+from ..namespaces import graph_iri
 
 __all__ = ["RDF_FORMATS", "SourceFile", "data_files", "discover", "load_files", "locate", "read_shape_quads"]
 

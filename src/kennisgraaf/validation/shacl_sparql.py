@@ -18,8 +18,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .graph import STATED_IN, LoadedGraph, _TermConverter
-from .sparqltext import bind_rows
+from ..graph.loading import STATED_IN, LoadedGraph, TermConverter
+from ..sparqltext import bind_rows
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -44,7 +44,7 @@ def resolve_targets(shapes: Any, store: ox.Store) -> None:
     import rdflib
 
     sh = rdflib.Namespace(SH)
-    converter = _TermConverter()
+    converter = TermConverter()
     for shape, target in list(shapes.subject_objects(sh.target)):
         select = shapes.value(target, sh.select)
         if select is None:
@@ -114,7 +114,7 @@ def run_constraints(shapes: Any, store: ox.Store) -> Any:
             continue
         severity = shapes.value(shape, sh.severity) or sh.Violation
         path = shapes.value(shape, sh.path)
-        converter = _TermConverter()
+        converter = TermConverter()
         for row in store.query(query):  # type: ignore[union-attr]
             focus = converter.term(row["this"])
             result = rdflib.BNode()

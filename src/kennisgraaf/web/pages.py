@@ -21,16 +21,17 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from . import worker
-from .errors import QueryError, QueryTimeout
-from .namespaces import KG, prefixes
-from .protocol import GRAPH_TYPES, RESULT_TYPES, MediaType, content_type, negotiate
-from .queries import labels, run_canned, short_name
-from .serve import Busy, ServerState, _error, _not_acceptable, _refusal, render_graph, state_of
+from ..errors import QueryError, QueryTimeout
+from ..namespaces import KG, prefixes, short_name
+from ..queries import worker
+from ..queries.running import labels, run_canned
+from .errors import error_response, not_acceptable, refusal
+from .protocol import GRAPH_TYPES, RESULT_TYPES, MediaType, content_type, negotiate, render_graph
+from .state import Busy, ServerState, state_of
 
 __all__ = ["query_page", "routes"]
 
-WEB = Path(__file__).resolve().parent / "web"
+WEB = Path(__file__).resolve().parent
 DUMPS = {"ttl": ("turtle", "text/turtle; charset=utf-8"), "trig": ("trig", "application/trig; charset=utf-8"),
          "nt": ("ntriples", "application/n-triples"), "nq": ("nquads", "application/n-quads")}
 DOC_TYPES = (MediaType("html", "text/html", ("application/xhtml+xml",)),) + GRAPH_TYPES[:4]
@@ -106,7 +107,7 @@ def _query_errors(handler: Callable[[Request], Any]) -> Callable[[Request], Any]
         try:
             return await handler(request)  # type: ignore[no-any-return]
         except (Busy, QueryError) as error:
-            return _refusal(state_of(request), error)
+            return refusal(state_of(request), error)
 
     return wrapped
 
@@ -115,7 +116,7 @@ def _query_errors(handler: Callable[[Request], Any]) -> Callable[[Request], Any]
 
 
 def _counts(state: ServerState) -> dict[str, Any]:
-    from .store import read_report
+    from ..store.builds import read_report
 
     def make() -> dict[str, Any]:
         try:
@@ -129,7 +130,7 @@ def _counts(state: ServerState) -> dict[str, Any]:
 
 
 def _catalogue(state: ServerState) -> dict[str, Any]:
-    from .catalogue import catalogue
+    from ..queries.catalogue import catalogue
 
     return catalogue(state.settings.path("queries_dir"))
 
@@ -226,17 +227,17 @@ async def canned_api(request: Request) -> Response:
     state = state_of(request)
     canned = _catalogue(state).get(request.path_params["name"])
     if canned is None:
-        return _error(404, f"There is no canned query {request.path_params['name']!r}; /openapi.json lists them.")
+        return error_response(404, f"There is no canned query {request.path_params['name']!r}; /openapi.json lists them.")
     known = {p.name for p in canned.params} | {"format"}
     unknown = sorted(set(request.query_params) - known)
     if unknown:
-        return _error(400, f"The query {canned.name} has no parameter {', '.join(unknown)}; its parameters: "
-                           f"{', '.join(p.name for p in canned.params) or 'none'}.")
+        return error_response(400, f"The query {canned.name} has no parameter {', '.join(unknown)}; its parameters: "
+                              f"{', '.join(p.name for p in canned.params) or 'none'}.")
     offered = GRAPH_TYPES if canned.form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
     fmt = request.query_params.get("format")
     media = negotiate(request.headers.get("accept"), offered, fmt)
     if media is None:
-        return _not_acceptable(offered, fmt)
+        return not_acceptable(offered, fmt)
     values = _values(request, canned)
     result = await _run(request, lambda: run_canned(canned, values, state.target()))
     headers = {"Vary": "Accept"}
@@ -337,20 +338,20 @@ async def document(request: Request) -> Response:
         path, fmt = stem, EXTENSIONS[extension]
     media = negotiate(request.headers.get("accept"), DOC_TYPES, fmt)
     if media is None:
-        return _not_acceptable(DOC_TYPES, fmt)
+        return not_acceptable(DOC_TYPES, fmt)
     iri = _entity_iri(state, path)
     try:
         node = ox.NamedNode(iri)
     except ValueError:
         if media.name != "html":
-            return _error(404, f"{iri} is not a valid IRI, so nothing in the graph is called that.")
+            return error_response(404, f"{iri} is not a valid IRI, so nothing in the graph is called that.")
         return _page("error.html", request, 404, title="Not found", message=f"{iri} is not a valid IRI.")
     if media.name != "html":
         query = f"CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} }} WHERE {{ {{ {node} ?p ?o }} UNION {{ ?s ?q {node} }} }}"
         answer = await _run(request, lambda: worker.execute(state.key, worker.LocalJob(query, state.limit),
                                                             state.timeout))
         if not answer.data:
-            return _error(404, f"Nothing in the graph is called <{iri}>.")
+            return error_response(404, f"Nothing in the graph is called <{iri}>.")
         from .protocol import render
 
         headers = {"Vary": "Accept"}
@@ -461,7 +462,7 @@ async def void(request: Request) -> Response:
     fmt = request.query_params.get("format")
     media = negotiate(request.headers.get("accept"), GRAPH_TYPES, fmt)
     if media is None:
-        return _not_acceptable(GRAPH_TYPES, fmt)
+        return not_acceptable(GRAPH_TYPES, fmt)
     root = str(request.base_url)
     triples = await _run(request, lambda: state.cached(("void", root), lambda: _void(state, root)))
     return Response(render_graph(triples, media, state.base_iri), media_type=media.media_type,
@@ -471,13 +472,13 @@ async def void(request: Request) -> Response:
 async def dump(request: Request) -> Response:
     import anyio.to_thread
 
-    from .export import serialize_sorted
+    from ..store.export import serialize_sorted
 
     state = state_of(request)
     extension = request.path_params["extension"]
     if extension not in DUMPS:
-        return _error(404, f"There is no dump leiden.{extension}; there are: "
-                           f"{', '.join('leiden.' + e for e in sorted(DUMPS))}.")
+        return error_response(404, f"There is no dump leiden.{extension}; there are: "
+                              f"{', '.join('leiden.' + e for e in sorted(DUMPS))}.")
     fmt, media_type = DUMPS[extension]
     data = await anyio.to_thread.run_sync(
         lambda: state.cached(("dump", fmt), lambda: serialize_sorted(list(state.store), fmt, state.base_iri)))

@@ -16,11 +16,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..config import Settings
+from ..graph.files import locate, locate_value, read_shape_quads, shown
+from ..graph.loading import LoadedGraph, load
+from ..namespaces import prefixes
 from . import shacl_sparql
-from .config import Settings
-from .graph import LoadedGraph, load
-from .namespaces import prefixes
-from .reader import locate, locate_value, read_shape_quads, shown
 
 __all__ = ["SEVERITY_WORDS", "Problem", "ValidationReport", "format_report", "validate", "validate_graph"]
 
@@ -135,9 +135,9 @@ def validate_graph(graph: LoadedGraph, lang: str = "nl", only_files: bool = Fals
 def _shapes_graph(settings: Settings) -> Any:
     import rdflib
 
-    from .graph import _TermConverter
+    from ..graph.loading import TermConverter
 
-    converter = _TermConverter()
+    converter = TermConverter()
     shapes = rdflib.Graph()
     for quad in read_shape_quads(settings):
         shapes.add((converter.term(quad.subject), converter.term(quad.predicate), converter.term(quad.object)))
@@ -153,7 +153,7 @@ def _quotes_not_in_their_document(graph: LoadedGraph) -> Any:
     import pyoxigraph as ox
     import rdflib
 
-    from .documents import QUOTE, WAS_DERIVED_FROM, DocumentsError, misquoted, read_documents, read_quotes
+    from ..graph.documents import QUOTE, WAS_DERIVED_FROM, DocumentsError, misquoted, read_documents, read_quotes
 
     results = rdflib.Graph()
     sources_dir = graph.settings.path("sources_dir")

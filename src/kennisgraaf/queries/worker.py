@@ -27,7 +27,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError, QueryTimeout
+from ..errors import QueryError, QueryTimeout
 
 __all__ = ["Answer", "HttpJob", "Job", "LocalJob", "UpdateJob", "execute", "execute_async", "keep_idle", "run_here",
            "share", "shutdown", "warm"]

@@ -29,8 +29,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .errors import NotBuiltError, OutputError, ValidationFailed
+from ..config import Settings
+from ..errors import NotBuiltError, OutputError, ValidationFailed
 
 __all__ = ["BuildReport", "build", "current_release", "open_store", "read_report"]
 
@@ -64,8 +64,8 @@ def build(settings: Settings | None = None, progress: Callable[[str], None] | No
     >>> report.data["counts"]["claims"] > 0
     True
     """
-    from .graph import load
-    from .validation import validate_graph
+    from ..graph.loading import load
+    from ..validation.validator import validate_graph
 
     settings = settings or Settings.load()
     build_dir = _prepare_build_dir(settings.path("build_dir"))
@@ -167,7 +167,7 @@ def _report_data(settings: Settings, graph: Any, report: Any, nquads: bytes, tim
 
 
 def _counts(store: ox.Store) -> dict[str, object]:
-    from .graph import count_summary  # imported here: reading a build must not load the building code
+    from ..graph.loading import count_summary  # imported here: reading a build must not load the building code
 
     return count_summary(store)
 

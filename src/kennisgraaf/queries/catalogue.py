@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import SETTINGS
-from .errors import InputError
-from .sparqltext import QueryShape, shape
+from ..config import SETTINGS
+from ..errors import InputError
+from ..sparqltext import QueryShape, shape
 
 __all__ = ["PARAMETER_TYPES", "CannedQuery", "Parameter", "catalogue", "load_query", "parse_header"]
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .errors import InputError
-from .namespaces import KG
-from .reader import SourceFile, check_graphs_written_once, data_files, load_files, locate_text, shown
+from ..config import Settings
+from ..errors import InputError
+from ..namespaces import KG
+from .files import SourceFile, check_graphs_written_once, data_files, load_files, locate_text, shown
 
 __all__ = ["LoadedGraph", "count_summary", "load"]
 
@@ -86,7 +86,7 @@ def load(
 def _flat_rdflib_graph(graph: LoadedGraph) -> rdflib.Graph:  # type: ignore[name-defined] # noqa: F821
     import rdflib
 
-    converter = _TermConverter()
+    converter = TermConverter()
     flat = rdflib.Graph()
     add = flat.add
     stated_in = rdflib.URIRef(STATED_IN)
@@ -120,7 +120,7 @@ def _flat_rdflib_graph(graph: LoadedGraph) -> rdflib.Graph:  # type: ignore[name
     return flat
 
 
-class _TermConverter:
+class TermConverter:
     """pyoxigraph terms to rdflib terms; IRIs are cached because they repeat a lot."""
 
     def __init__(self) -> None:

@@ -15,8 +15,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .namespaces import prefixes
-from .worker import Answer
+from ..namespaces import prefixes
+from ..queries.worker import Answer
 
 __all__ = [
     "GRAPH_TYPES",
@@ -28,6 +28,7 @@ __all__ = [
     "negotiate",
     "parse_request",
     "render",
+    "render_graph",
     "write_directly",
 ]
 
@@ -315,3 +316,10 @@ def write_directly(results: object, media: MediaType, base_iri: str, max_bytes: 
     else:
         data = _graph(results, media, base_iri)
     return data if len(data) <= max_bytes else None
+
+
+def render_graph(triples: list[ox.Triple], media: MediaType, base_iri: str) -> bytes:
+    """Triples in the chosen RDF format, sorted, with the project's prefixes."""
+    nt = ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.N_TRIPLES)
+    assert nt is not None
+    return render(Answer("graph", nt), media, base_iri)

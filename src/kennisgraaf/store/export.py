@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .config import Settings
-from .errors import InputError, OutputError
-from .namespaces import prefixes
-from .store import open_store
+from ..config import Settings
+from ..errors import InputError, OutputError
+from ..namespaces import prefixes
+from .builds import open_store
 
 __all__ = ["FORMATS", "export", "serialize_sorted"]
 

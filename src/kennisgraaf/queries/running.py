@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -29,12 +28,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..config import Settings
+from ..errors import ParameterError, QueryError
+from ..namespaces import longest_namespace_first, prefixes
+from ..sparqltext import bind, check
 from . import worker
 from .catalogue import CannedQuery, Parameter, catalogue, load_query
-from .config import Settings
-from .errors import ParameterError, QueryError
-from .namespaces import prefixes
-from .sparqltext import bind, check
 
 __all__ = [
     "GRAPH_FORMATS",
@@ -237,7 +236,7 @@ def _bytes(data: bytes | None) -> bytes:
 
 def _used_prefixes(triples: list[ox.Triple], base_iri: str) -> dict[str, str]:
     used = {}
-    namespaces = _longest_namespace_first(base_iri)
+    namespaces = longest_namespace_first(base_iri)
     seen: set[str] = set()
     for triple in triples:
         for term in (triple.subject, triple.predicate, triple.object):
@@ -308,7 +307,7 @@ class Target:
         elif store is not None:
             source = worker.store_folder(Path(store))
         else:
-            from .store import current_release
+            from ..store.builds import current_release
 
             source = worker.store_folder(current_release(settings) / "store")
         timeout = float(timeout if timeout is not None else settings.get("query_timeout"))
@@ -613,17 +612,3 @@ def labels(iris: Sequence[str], target: Target, language: str | None = None) -> 
             if iri not in found or (rank, term.value) < found[iri]:
                 found[iri] = (rank, term.value)
     return {iri: label for iri, (_, label) in found.items()}
-
-
-def short_name(iri: str, base_iri: str) -> str:
-    """organisatie:lumc for an IRI in a known namespace, else the IRI."""
-    for name, namespace in _longest_namespace_first(base_iri):
-        if iri.startswith(namespace) and re.fullmatch(r"[\w.-]*", iri[len(namespace):]):
-            return f"{name}:{iri[len(namespace):]}"
-    return iri
-
-
-@functools.lru_cache(maxsize=8)
-def _longest_namespace_first(base_iri: str) -> tuple[tuple[str, str], ...]:
-    # Made once per base IRI: a page or table shortens hundreds of IRIs.
-    return tuple(sorted(prefixes(base_iri).items(), key=lambda item: -len(item[1])))

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
-from .errors import KennisgraafError
+from ..errors import KennisgraafError
 
 if TYPE_CHECKING:
-    from .config import Settings
+    from ..config import Settings
 
 __all__ = [
     "MIN_SHARED_RUN",
@@ -535,7 +535,7 @@ class ProjectCoverage:
 
 def project_coverage(settings: Settings) -> ProjectCoverage:
     """Read the project's documents, claims and niet-feitelijk.tsv, and measure coverage."""
-    from .graph import load
+    from .loading import load
 
     quads = list(load(settings).store)
     sources_dir = settings.path("sources_dir")
@@ -554,7 +554,7 @@ def project_coverage(settings: Settings) -> ProjectCoverage:
 def misquote_lines(quotes: Iterable[Quote], settings: Settings) -> list[str]:
     """A line per quote not found in its document, as `validate` reports problems: file:line where the quote
     is written, what is wrong, and what to do."""
-    from .reader import data_files, locate, locate_value, shown
+    from .files import data_files, locate, locate_value, shown
 
     paths = [source.path for source in data_files(settings)]
     sources = shown(settings.path("sources_dir"))

@@ -1,0 +1,5 @@
+"""`python -m kennisgraaf`: the same as the `kennisgraaf` command."""
+
+from .cli import main
+
+main()

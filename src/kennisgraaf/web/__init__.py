@@ -1,0 +1,8 @@
+"""Query → web: `kennisgraaf serve` — the SPARQL 1.1 Protocol endpoint, the pages for people, the linked-data
+IRIs, VoID and dumps, as a Starlette app run by uvicorn.
+
+Owns: `protocol` (requests, content negotiation, result formats), `state` (what a running server holds),
+`errors` (every HTTP error answer), `sparql` (/sparql), `pages` (everything else, with `templates/` and
+`static/`) and `app` (the app, its middleware and `serve`).
+May import: the foundation, `kennisgraaf.store` and `kennisgraaf.queries`.
+"""

@@ -1,0 +1,165 @@
+"""What a running server holds: the in-memory copy of the build, the workers' source key, its limits and its
+caches, and the plans of the query requests it has read.
+
+May import: the foundation (config, errors), queries (workers, Target), web.protocol.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import anyio
+import anyio.to_thread
+import pyoxigraph as ox
+from starlette.requests import Request
+
+from ..config import Settings
+from ..queries import worker
+from ..queries.running import Target
+from ..store.builds import open_store
+from .protocol import MediaType
+
+__all__ = ["SHORT_REQUEST", "Busy", "Plan", "ServerState", "count_triples", "load_state", "state_of"]
+
+T = TypeVar("T")
+
+
+class Busy(Exception):
+    """As many queries as allowed are running."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A query request read once: the job for a worker, the format of the answer (and what it was chosen
+    from), and whether a run in the server process may answer it once it has proved quick (`stable`: it does
+    the same work each time, see sparqltext.may_vary)."""
+
+    job: worker.LocalJob
+    media: MediaType
+    stable: bool
+    accept: str | None = None
+    fmt: str | None = None
+
+
+SHORT_REQUEST = 16384  # longer requests and queries are not remembered (plans, quick queries): a bound on memory
+
+
+@dataclass
+class ServerState:
+    """What the running server holds: the in-memory graph, the workers' source key, limits and caches."""
+
+    settings: Settings
+    store: ox.Store
+    key: str
+    triples: int
+    timeout: float
+    limit: int
+    max_length: int
+    max_running: int
+    max_body: int
+    allow_update: bool
+    inline_seconds: float = 0.0
+    running: int = 0
+    limiter: anyio.CapacityLimiter | None = None
+    cache: dict[Any, Any] = field(default_factory=dict)
+    plans: dict[Any, Plan] = field(default_factory=dict)
+    quick: dict[worker.LocalJob, int] = field(default_factory=dict)  # job: most bytes a run here may write
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    update_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def base_iri(self) -> str:
+        return self.settings.base_iri
+
+    def target(self) -> Target:
+        """A queries.Target for canned queries and labels: runs on the same workers."""
+        return Target(self.key, timeout=self.timeout, limit=self.limit, max_length=self.max_length,
+                      base_iri=self.base_iri, language=self.settings.language, web=True)
+
+    async def call(self, function: Callable[[], T]) -> T:
+        """Run `function` (which waits for a worker) in a thread, counted against max_concurrent_queries."""
+        if self.running >= self.max_running:
+            raise Busy()
+        self.running += 1
+        try:
+            return await anyio.to_thread.run_sync(function, limiter=self.limiter)
+        finally:
+            self.running -= 1
+
+    async def execute(self, job: worker.LocalJob) -> worker.Answer:
+        """Run `job` in a worker, counted against max_concurrent_queries; the event loop waits for the
+        answer without blocking."""
+        if self.running >= self.max_running:
+            raise Busy()
+        self.running += 1
+        try:
+            return await worker.execute_async(self.key, job, self.timeout)
+        finally:
+            self.running -= 1
+
+    def remember_plan(self, key: Any, plan: Plan) -> None:
+        if len(self.plans) >= 1024:
+            self.plans.clear()
+        self.plans[key] = plan
+
+    def remember_quick(self, job: worker.LocalJob, answer: worker.Answer) -> None:
+        """Let `job` run in this process from now on: it took a worker at most inline_seconds. On a graph that
+        does not change, the same query does the same work again; the byte cap only guards against surprises."""
+        if len(job.query) > SHORT_REQUEST:
+            return
+        if len(self.quick) >= 4096:
+            self.quick.clear()
+        self.quick[job] = 16 * len(answer.data) + 65536
+
+    def cached(self, key: Any, make: Callable[[], T]) -> T:
+        with self.lock:
+            if key not in self.cache:
+                if len(self.cache) >= 64:  # keys can come from clients (the Host of a VoID request): stay bounded
+                    self.cache.clear()
+                self.cache[key] = make()
+            return self.cache[key]  # type: ignore[no-any-return]
+
+
+TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } }"
+
+
+def load_state(settings: Settings) -> ServerState:
+    """Copy the current build into memory and start the workers."""
+    on_disk = open_store(settings)
+    memory = ox.Store()
+    dump = on_disk.dump(format=ox.RdfFormat.N_QUADS)
+    assert dump is not None
+    memory.bulk_load(dump, ox.RdfFormat.N_QUADS)
+    del on_disk
+    triples = count_triples(memory, TRIPLES)
+    max_running = int(settings.get("max_concurrent_queries"))
+    allow_update = bool(settings.get("allow_update"))
+    state = ServerState(
+        settings=settings, store=memory, key=worker.share(memory), triples=triples,
+        timeout=float(settings.get("query_timeout")), limit=int(settings.get("result_limit")),
+        max_length=int(settings.get("max_query_length")), max_running=max_running,
+        max_body=int(settings.get("max_body_size")), allow_update=allow_update,
+        # With updates a quick query can turn into a runaway one, which nothing could stop in this process.
+        inline_seconds=0.0 if allow_update else min(float(settings.get("inline_query_ms")) / 1000,
+                                                    float(settings.get("query_timeout")) / 10),
+    )
+    worker.keep_idle(max_running)
+    worker.warm(state.key, min(max_running, 4))
+    return state
+
+
+def count_triples(store: ox.Store, query: str = TRIPLES) -> int:
+    """The number of distinct triples in `store` (or the count another `query` gives)."""
+    results = store.query(query, use_default_graph_as_union=True)
+    assert isinstance(results, ox.QuerySolutions)
+    for row in results:
+        return int(row[0].value)
+    return 0
+
+
+def state_of(request: Request) -> ServerState:
+    state: ServerState = request.app.state.kennisgraaf
+    return state

@@ -74,7 +74,8 @@ LEIDEN_ARGUMENTS: dict[str, list[str]] = {
 def _leiden_build(folder: Path) -> Path:
     """Builds the Leiden graph into `folder` (a build folder) and returns it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KENNISGRAAF_")}
-    subprocess.run([str(SCRIPT), "build", "--build-dir", str(folder)], check=True, cwd=ROOT, env=env,
+    env["KENNISGRAAF_BUILD_DIR"] = str(folder)
+    subprocess.run([str(SCRIPT), "build"], check=True, cwd=ROOT, env=env,
                    capture_output=True)
     return folder
 

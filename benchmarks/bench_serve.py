@@ -82,11 +82,12 @@ def _build(nquads: Path, build_dir: Path) -> None:
 @contextlib.contextmanager
 def kennisgraaf(build_dir: Path, connections: int, processes: int, log: Path) -> Iterator[tuple[str, int]]:
     port = free_port()
-    command = [str(Path(sys.executable).with_name("kennisgraaf")), "serve", "--project", str(ROOT), "--build-dir",
-               str(build_dir), "--host", "127.0.0.1", "--port", str(port), "--result-limit", "1000000",
+    command = [str(Path(sys.executable).with_name("kennisgraaf")), "serve", "--project", str(ROOT),
+               "--host", "127.0.0.1", "--port", str(port), "--result-limit", "1000000",
                "--query-timeout", "30", "--max-concurrent-queries", str(max(8, connections)),
                "--server-processes", str(processes)]
     env = {k: v for k, v in os.environ.items() if not k.startswith("KENNISGRAAF_")}
+    env["KENNISGRAAF_BUILD_DIR"] = str(build_dir)
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     try:

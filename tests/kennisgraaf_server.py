@@ -4,6 +4,7 @@ client would."""
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -37,10 +38,11 @@ def serve(settings: Settings, folder: Path, *options: str) -> Iterator[Server]:
     stop it afterwards."""
     port = free_port()
     command = [str(Path(sys.executable).with_name("kennisgraaf")), "serve", "--project", str(settings.project_dir),
-               "--build-dir", str(settings.path("build_dir")), "--host", "127.0.0.1", "--port", str(port), *options]
+               "--host", "127.0.0.1", "--port", str(port), *options]
     log = folder / f"serve-{port}.log"
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "KENNISGRAAF_BUILD_DIR": str(settings.path("build_dir"))})
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_until_answering(url + "health", process, "kennisgraaf serve", 60,

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from kennisgraaf.cli import cli
 from kennisgraaf.config import Settings
@@ -75,16 +76,27 @@ def test_every_command_has_help_with_an_example(name: str, command: click.Comman
     assert command.help and "Example: kennisgraaf" in command.help or isinstance(command, click.Group), name
 
 
-def test_each_command_offers_the_settings_it_uses() -> None:
-    def options(command: str) -> set[str]:
-        return {o for p in cli.commands[command].params for o in getattr(p, "opts", [])}
+def test_each_command_offers_the_settings_it_uses_and_no_others() -> None:
+    def options(*path: str) -> set[str]:
+        command: click.Command = cli
+        for name in path:
+            command = command.commands[name]  # type: ignore[attr-defined]
+        return {o for p in command.params if isinstance(p, click.Option) for o in p.opts}
 
     every = {"--" + name.replace("_", "-") for name, _, _ in Settings.load(environ={}).rows()}
-    assert every <= options("config") and every <= options("serve")
-    assert {"--data-dir", "--shapes-dir", "--build-dir", "--base-iri"} <= options("build")
-    assert "--port" not in options("build") and "--query-timeout" not in options("build")
-    assert {"--query-timeout", "--timeout", "--result-limit"} <= options("sparql")
-    assert "--port" not in options("sparql")
+    paths = {"--ontology-dir", "--data-dir", "--sources-dir", "--shapes-dir", "--queries-dir", "--build-dir"}
+    assert every <= options("config")
+    assert options("build") == {"--project", "--language", "--lang"}
+    assert options("validate") == {"--project", "--language", "--lang", "--format"}
+    assert options("info") == options("queries") == {"--project", "--format"}
+    assert options("export") == {"--project", "--format", "--graph", "-o", "--output", "--force"}
+    assert options("sources", "coverage") == {"--project", "--language", "--lang", "--check"}
+    assert {"--query-timeout", "--timeout", "--result-limit", "--lang"} <= options("sparql")
+    assert not (paths | {"--port", "--base-iri", "--max-query-length"}) & options("sparql")
+    serving = every - paths - {"--base-iri"}
+    assert serving <= options("serve") and not paths & options("serve")
+    for path in (("query",), ("sources",), ()):
+        assert "--project" in options(*path), path
 
 
 def test_sources_coverage_points_at_a_misquote_and_says_what_to_do(scratch: Path) -> None:
@@ -100,3 +112,63 @@ def test_sources_coverage_points_at_a_misquote_and_says_what_to_do(scratch: Path
     assert "in 2011 gestart" in misquote and "Neem de woorden letterlijk over" in misquote
     english = run("sources", "coverage", "--lang", "en", cwd=scratch)
     assert f"data/jaarstukken-2017.trig:{line}: quote not found in " in english.stdout
+
+
+# ------------------------------------------------------------------------------------------------ the project
+
+NO_PROJECT = {name: None for name in os.environ if name.startswith("KENNISGRAAF_")}
+
+
+def _positions(project: str) -> list[list[str]]:
+    return [["--project", project, "query", "partners"], ["query", "--project", project, "partners"],
+            ["query", "partners", "--project", project], ["query", "partners", f"--project={project}"],
+            ["--project", project, "info"], ["info", "--project", project],
+            ["sources", "--project", project, "coverage"], ["sources", "coverage", "--project", project]]
+
+
+@pytest.mark.parametrize("position", range(8))
+def test_project_may_be_given_wherever_a_user_types_it(mini: Settings, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, position: int) -> None:
+    args = _positions(str(mini.project_dir))[position]
+    monkeypatch.chdir(mini.project_dir)
+    inside = CliRunner(env=NO_PROJECT).invoke(cli, [a for a in args if "--project" not in a and a != str(mini.project_dir)])
+    monkeypatch.chdir(tmp_path)  # no project here or above
+    given = CliRunner(env=NO_PROJECT).invoke(cli, args)
+    assert (given.exit_code, given.output) == (inside.exit_code, inside.output)
+    assert "Traceback" not in inside.output
+    assert "No kennisgraaf project" not in given.output
+
+
+def test_the_project_can_come_from_the_environment(mini: Settings, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KENNISGRAAF_")}
+    env["KENNISGRAAF_PROJECT"] = str(mini.project_dir)
+    result = subprocess.run([str(SCRIPT), "queries", "--format", "json"], capture_output=True, text=True,
+                            cwd=tmp_path, env=env, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert {q["name"] for q in json.loads(result.stdout)} == {p.stem for p in (mini.project_dir / "queries").glob("*.rq")}
+
+
+@pytest.mark.parametrize("args", [
+    ["build"], ["validate"], ["export"], ["info"], ["queries"], ["query", "partners"], ["query", "partners", "--help"],
+    ["sparql", "ASK {}"], ["sources", "coverage"], ["serve"], ["config"],
+])
+def test_outside_a_project_every_command_says_so_in_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 args: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner(env=NO_PROJECT).invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"No kennisgraaf project found in {tmp_path}"), result.output
+    assert "--project DIR or set KENNISGRAAF_PROJECT=DIR." in result.output
+    assert "Traceback" not in result.output and "run build first" not in result.output
+
+
+def test_a_project_folder_that_does_not_exist_is_named(tmp_path: Path) -> None:
+    result = CliRunner(env=NO_PROJECT).invoke(cli, ["info", "--project", str(tmp_path / "nergens")])
+    assert result.exit_code == 2
+    assert f"--project {tmp_path / 'nergens'}: there is no such folder." in " ".join(result.output.split())
+
+
+def test_help_works_outside_a_project(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "kennisgraaf", "--help"], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=60, check=False)
+    assert result.returncode == 0 and "Commands:" in result.stdout

@@ -56,14 +56,13 @@ def test_export_never_overwrites_a_file_unless_forced(built_settings: Settings, 
 
 
 def test_export_command_writes_to_stdout_and_files(built_settings: Settings, tmp_path: Path) -> None:
-    build_dir = str(built_settings.path("build_dir"))
-    runner = CliRunner()
-    out = runner.invoke(cli, ["export", "--build-dir", build_dir, "--format", "ntriples"])
+    runner = CliRunner(env={"KENNISGRAAF_BUILD_DIR": str(built_settings.path("build_dir"))})
+    out = runner.invoke(cli, ["export", "--format", "ntriples"])
     assert out.exit_code == 0
     assert out.stdout_bytes == export(built_settings, "ntriples")
     target = tmp_path / "dump.nq"
-    assert runner.invoke(cli, ["export", "--build-dir", build_dir, "--format", "nquads", "-o", str(target)]).exit_code == 0
-    again = runner.invoke(cli, ["export", "--build-dir", build_dir, "--format", "nquads", "-o", str(target)])
+    assert runner.invoke(cli, ["export", "--format", "nquads", "-o", str(target)]).exit_code == 0
+    again = runner.invoke(cli, ["export", "--format", "nquads", "-o", str(target)])
     assert again.exit_code == 2 and "does not overwrite" in again.output
 
 

@@ -64,7 +64,7 @@ def test_the_tour_shows_what_a_build_prints(tmp_path: Path, monkeypatch: pytest.
     shown = re.search(r"\$ \.venv/bin/kennisgraaf build\n(.*?)\n```", README.read_text("utf-8"), re.DOTALL)
     assert shown, "the tour starts with a build and its output"
     monkeypatch.chdir(ROOT)  # as in the tour: file names relative to the project
-    result = CliRunner().invoke(cli, ["build", "--project", str(ROOT), "--build-dir", str(tmp_path / "build")])
+    result = CliRunner(env={"KENNISGRAAF_BUILD_DIR": str(tmp_path / "build")}).invoke(cli, ["build", "--project", str(ROOT)])
     assert result.exit_code == 0, result.output
     printed = result.output.splitlines()
     for line in shown.group(1).splitlines():

@@ -337,7 +337,7 @@ def test_serve_without_a_build_says_what_to_do(tmp_path) -> None:  # type: ignor
 
     from kennisgraaf.cli import cli
 
-    result = CliRunner().invoke(cli, ["serve", "--build-dir", str(tmp_path / "nothing"), "--port", "1"])
+    result = CliRunner(env={"KENNISGRAAF_BUILD_DIR": str(tmp_path / "nothing")}).invoke(cli, ["serve", "--port", "1"])
     assert result.exit_code == 2
     assert "kennisgraaf build" in result.output
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from .config import SETTINGS, Settings
+from .config import PROJECT_VARIABLE, SETTINGS, Settings
 from .errors import KennisgraafError, ValidationFailed
 
 __all__ = ["cli", "main"]
@@ -41,24 +41,38 @@ def _wrap(text: str) -> str:
     return "\n".join(textwrap.fill(p, width=100) for p in text.split("\n"))
 
 
-def settings_options_for(*scopes: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Adds --project and one option per setting of these scopes (e.g. --data-dir, --query-timeout) to a
-    command; the command receives the loaded `settings`."""
-    offered = [s for s in SETTINGS if s.scope in ("project", *scopes)]
+_PROJECT = "kennisgraaf.project"
+
+
+def _remember_project(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta[_PROJECT] = value  # meta is shared by a command and the groups it was given to
+
+project_option = click.option(
+    "--project", type=click.Path(file_okay=False), default=None, expose_value=False, is_eager=True,
+    callback=_remember_project, metavar="DIR",
+    help=f"The project folder (default: {PROJECT_VARIABLE}, or found upwards from the current folder).")
+
+
+def settings_options(command_name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Adds --project and an option for each setting the command `command_name` uses (the settings table says
+    which: e.g. --lang, --timeout); the command receives the loaded `settings`. The other settings stay settable
+    in the project file and by environment variable."""
+    offered = [s for s in SETTINGS if command_name == "config" or command_name in s.options]
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         for setting in reversed(offered):
             names = ["--" + setting.name.replace("_", "-")] + (["--lang"] if setting.name == "language" else [])
             command = click.option(*names, setting.name, default=None, help=setting.help + " [setting]",
                                    type=click.Path() if setting.is_path else setting.kind)(command)
-        command = click.option("--project", type=click.Path(file_okay=False), default=None,
-                               help="Project folder (default: found upwards from the current folder).")(command)
+        command = project_option(command)
 
         @functools.wraps(command)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             overrides = {s.name: kwargs.pop(s.name) for s in offered}
-            settings = Settings.load(kwargs.pop("project"), overrides)
-            click.get_current_context().ensure_object(dict)["lang"] = settings.language
+            ctx = click.get_current_context()
+            settings = Settings.load(ctx.meta.get(_PROJECT), overrides)
+            ctx.ensure_object(dict)["lang"] = settings.language
             return command(*args, settings=settings, **kwargs)
 
         return wrapper
@@ -66,13 +80,9 @@ def settings_options_for(*scopes: str) -> Callable[[Callable[..., Any]], Callabl
     return decorate
 
 
-settings_options = settings_options_for()
-query_settings_options = settings_options_for("query")
-all_settings_options = settings_options_for("query", "serve")
-
-
 @click.group(cls=_Boundary, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="kennisgraaf")
+@project_option
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """kennisgraaf: build, validate, query, serve and publish the knowledge graph of Leiden Kennisstad.
@@ -87,7 +97,7 @@ def main() -> None:
 
 
 @cli.command()
-@all_settings_options
+@settings_options("config")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def config(settings: Settings, fmt: str) -> None:
     """Show the effective settings and where each value came from.
@@ -115,7 +125,7 @@ def _progress() -> Callable[[str], None] | None:
 
 
 @cli.command()
-@settings_options
+@settings_options("build")
 def build(settings: Settings) -> None:
     """Read ontology/, data/ and shapes/, validate, and write the store and its build report.
 
@@ -145,7 +155,7 @@ def build(settings: Settings) -> None:
 
 
 @cli.command()
-@settings_options
+@settings_options("validate")
 @click.argument("files", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
               help="turtle gives the standard sh:ValidationReport.")
@@ -166,7 +176,7 @@ def validate(settings: Settings, files: tuple[str, ...], fmt: str) -> None:
 
 
 @cli.command()
-@settings_options
+@settings_options("export")
 @click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "ntriples", "nquads", "jsonld", "rdfxml"]),
               default="trig", show_default=True)
 @click.option("--graph", default=None, help="Export only this named graph (an IRI, or 'default').")
@@ -190,7 +200,7 @@ def export(settings: Settings, fmt: str, graph: str | None, output: str | None, 
 
 
 @cli.command()
-@settings_options
+@settings_options("info")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def info(settings: Settings, fmt: str) -> None:
     """Show the size of the built graph: triples, graphs, claims and entities per class.
@@ -218,12 +228,13 @@ def info(settings: Settings, fmt: str) -> None:
 
 
 @cli.group()
+@project_option
 def sources() -> None:
     """The source documents the graph is built from."""
 
 
 @sources.command()
-@settings_options
+@settings_options("coverage")
 @click.option("--check", is_flag=True, help="Exit with code 1 unless every fact-stating sentence is covered and "
               "every quote is found in its document.")
 def coverage(settings: Settings, check: bool) -> None:
@@ -322,7 +333,7 @@ def _print_result(result: Any, fmt: str, target: Any) -> None:
 
 
 @cli.command("queries")
-@settings_options
+@settings_options("queries")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_canned_queries(settings: Settings, fmt: str) -> None:
     """List the canned queries with their summaries and parameters.
@@ -361,7 +372,7 @@ def _canned_command(canned: Any) -> click.Command:
             return
         _print_result(run_canned(canned, given, target), fmt, target)
 
-    command = _timeout_alias(query_settings_options(callback))
+    command = _timeout_alias(settings_options("query")(callback))
     command = _output_options(("table",) + _allowed_formats(canned.form))(command)
     for param in reversed(canned.params):
         help_text = param.description or PARAMETER_TYPES[param.type]
@@ -390,43 +401,35 @@ def _allowed_formats(form: str) -> tuple[str, ...]:
 class _CannedQueries(click.Group):
     """`kennisgraaf query NAME`: one command per canned query, read from the queries folder when asked for."""
 
-    def _folder(self, ctx: click.Context) -> Any:
-        folder = ctx.meta.get("kennisgraaf.queries_dir")
-        if folder is None:
-            try:
-                folder = Settings.load().path("queries_dir")
-            except KennisgraafError:
-                return None
-        return folder
+    def _folder(self, ctx: click.Context, needed: bool = True) -> Any:
+        try:
+            return Settings.load(ctx.meta.get(_PROJECT)).path("queries_dir")
+        except KennisgraafError:
+            if needed:
+                raise  # says, in one sentence, that there is no project and what to do
+            return None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         from .queries.catalogue import query_names
 
-        folder = self._folder(ctx)
+        folder = self._folder(ctx, needed=False)  # `query --help` outside a project still shows the help
         return query_names(folder) if folder is not None else []
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         from .queries.catalogue import load_query
 
-        folder = self._folder(ctx)
-        path = folder / f"{cmd_name}.rq" if folder is not None else None
-        if path is None or not path.is_file():
+        path = self._folder(ctx) / f"{cmd_name}.rq"
+        if not path.is_file():
             return None
         return _canned_command(load_query(path))
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
-        # The queries folder may be moved by --project or --queries-dir after the name: look ahead for them.
-        options: dict[str, str] = {}
+        # --project may also come after the query's name: look ahead for it, it says where the queries are.
         for i, arg in enumerate(args[1:], 1):
-            for name in ("--project", "--queries-dir"):
-                if arg == name and i + 1 < len(args):
-                    options[name] = args[i + 1]
-                elif arg.startswith(name + "="):
-                    options[name] = arg.split("=", 1)[1]
-        if options:
-            overrides = {"queries_dir": options.get("--queries-dir")}
-            ctx.meta["kennisgraaf.queries_dir"] = Settings.load(options.get("--project"), overrides).path(
-                "queries_dir")
+            if arg == "--project" and i + 1 < len(args):
+                ctx.meta[_PROJECT] = args[i + 1]
+            elif arg.startswith("--project="):
+                ctx.meta[_PROJECT] = arg.split("=", 1)[1]
         name = args[0] if args else ""
         if args and not name.startswith("-") and self.get_command(ctx, name) is None:
             import difflib
@@ -439,6 +442,7 @@ class _CannedQueries(click.Group):
 
 
 @cli.group("query", cls=_CannedQueries)
+@project_option
 def query_group() -> None:
     """Run a canned query from queries/: kennisgraaf query NAME [--PARAM VALUE ...].
 
@@ -455,7 +459,7 @@ def query_group() -> None:
               help="Read the query from this file ('-' for standard input).")
 @_output_options(_OUTPUT_FORMATS)
 @_timeout_alias
-@query_settings_options
+@settings_options("sparql")
 def sparql_command(settings: Settings, text: str | None, path: str | None, fmt: str, endpoint: str | None,
                    show_query: bool) -> None:
     """Run an ad-hoc SPARQL query, given as TEXT or with -f FILE, on the built graph or an endpoint.
@@ -510,7 +514,7 @@ def _with_prefixes(text: str, base_iri: str) -> str:
 
 
 @cli.command()
-@all_settings_options
+@settings_options("serve")
 def serve(settings: Settings) -> None:
     """Serve the built graph: a SPARQL 1.1 endpoint at /sparql, pages to browse and query it, and its IRIs.
 

@@ -1,9 +1,11 @@
 """Settings: one table of names, defaults and help, read from the project file, the environment and options.
 
 The project file is `kennisgraaf.toml` (top-level keys) or the `[tool.kennisgraaf]` table of `pyproject.toml`,
-in the project directory: the one given with `--project`, or the nearest directory upwards from the current
-one that holds either file. Environment variables `KENNISGRAAF_<NAME>` override the file; command-line options
-override both. `kennisgraaf config` shows each effective value and where it came from.
+in the project directory: the one given with `--project` (or the environment variable KENNISGRAAF_PROJECT), or
+the nearest directory upwards from the current one that holds either file. Environment variables
+`KENNISGRAAF_<NAME>` override the file; command-line options override both. A command offers as options only
+the settings it uses (`options` in the table); `kennisgraaf config` offers them all and shows each effective
+value and where it came from.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["SETTINGS", "Setting", "Settings", "find_project_dir"]
+__all__ = ["PROJECT_VARIABLE", "SETTINGS", "Setting", "Settings", "find_project_dir", "locate_project"]
 
 
 @dataclass(frozen=True)
@@ -28,14 +30,17 @@ class Setting:
     help: str
     kind: type = str
     is_path: bool = False
-    scope: str = "project"  # which commands offer it as an option: "project" (all), "query" or "serve"
+    options: tuple[str, ...] = ()  # the commands that offer it as a command-line option (config offers all)
     may_be_zero: bool = False  # numbers must be greater than zero unless this is set
 
+
+_TALKING = ("build", "validate", "coverage", "query", "sparql", "serve")  # commands whose words have a language
+_QUERYING = ("query", "sparql", "serve")
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "https://w3id.org/kennisgraaf/", "Namespace of the graph: entities are {base}id/{type}/{slug}, "
             "ontology terms {base}def/..., pages {base}doc/..."),
-    Setting("language", "nl", "Default language of messages and labels (nl or en)."),
+    Setting("language", "nl", "Default language of messages and labels (nl or en).", options=_TALKING),
     Setting("ontology_dir", "ontology", "Folder with the ontology and vocabularies (Turtle).", is_path=True),
     Setting("data_dir", "data", "Folder with the data (Turtle, TriG, N-Triples, N-Quads).", is_path=True),
     Setting("sources_dir", "data/sources", "Folder with the texts of the source documents (not read as RDF).",
@@ -43,39 +48,73 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("shapes_dir", "shapes", "Folder with the SHACL shapes (Turtle).", is_path=True),
     Setting("queries_dir", "queries", "Folder with the canned SPARQL queries (.rq).", is_path=True),
     Setting("build_dir", "build", "Folder the built store and build report are written to.", is_path=True),
-    Setting("query_timeout", 10.0, "Seconds a query may run before it is stopped.", kind=float, scope="query"),
-    Setting("result_limit", 10000, "Most rows a query returns; more are cut off with a notice.", kind=int, scope="query"),
-    Setting("max_query_length", 100_000, "Longest query text accepted, in characters.", kind=int, scope="query"),
-    Setting("host", "127.0.0.1", "Address `kennisgraaf serve` listens on (0.0.0.0: every interface).", scope="serve"),
-    Setting("port", 8000, "Port `kennisgraaf serve` listens on.", kind=int, scope="serve"),
+    Setting("query_timeout", 10.0, "Seconds a query may run before it is stopped.", kind=float, options=_QUERYING),
+    Setting("result_limit", 10000, "Most rows a query returns; more are cut off with a notice.", kind=int,
+            options=_QUERYING),
+    Setting("max_query_length", 100_000, "Longest query text accepted, in characters.", kind=int, options=("serve",)),
+    Setting("host", "127.0.0.1", "Address `kennisgraaf serve` listens on (0.0.0.0: every interface).", options=("serve",)),
+    Setting("port", 8000, "Port `kennisgraaf serve` listens on.", kind=int, options=("serve",)),
     Setting("server_processes", 1, "Processes `kennisgraaf serve` answers requests in; each holds the graph in "
-            "memory and runs up to max_concurrent_queries queries.", kind=int, scope="serve"),
+            "memory and runs up to max_concurrent_queries queries.", kind=int, options=("serve",)),
     Setting("max_concurrent_queries", 8, "Most queries a server process runs at once (with server_processes, "
-            "each process has this limit); more are answered 503 (try again later).", kind=int, scope="serve"),
+            "each process has this limit); more are answered 503 (try again later).", kind=int, options=("serve",)),
     Setting("inline_query_ms", 5.0, "A query that took at most this many milliseconds in a worker process runs "
             "in the server process the next times, without the trip to a worker (0: always in a worker; at most "
             "a tenth of query_timeout is used).",
-            kind=float, scope="serve", may_be_zero=True),
-    Setting("max_body_size", 1_000_000, "Largest request body the server accepts, in bytes.", kind=int, scope="serve"),
+            kind=float, options=("serve",), may_be_zero=True),
+    Setting("max_body_size", 1_000_000, "Largest request body the server accepts, in bytes.", kind=int, options=("serve",)),
     Setting("allow_update", False, "Let the server run SPARQL Update on its in-memory copy of the graph "
-            "(never written to the build).", kind=bool, scope="serve"),
+            "(never written to the build).", kind=bool, options=("serve",)),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
+PROJECT_VARIABLE = "KENNISGRAAF_PROJECT"
 LANGUAGES = ("nl", "en")
 
 
-def find_project_dir(start: Path | None = None) -> Path:
+def find_project_dir(start: Path | None = None) -> Path | None:
     """The nearest directory from `start` upwards with a kennisgraaf.toml or a pyproject.toml that has a
-    [tool.kennisgraaf] table; `start` itself when there is none."""
+    [tool.kennisgraaf] table; None when there is none."""
     start = (start or Path.cwd()).resolve()
     for directory in (start, *start.parents):
-        if (directory / "kennisgraaf.toml").is_file():
+        if _is_project(directory):
             return directory
-        pyproject = directory / "pyproject.toml"
-        if pyproject.is_file() and "tool" in _read_toml(pyproject) and "kennisgraaf" in _read_toml(pyproject)["tool"]:
-            return directory
-    return start
+    return None
+
+
+def _is_project(directory: Path) -> bool:
+    if (directory / "kennisgraaf.toml").is_file():
+        return True
+    pyproject = directory / "pyproject.toml"
+    return pyproject.is_file() and "kennisgraaf" in _read_toml(pyproject).get("tool", {})
+
+
+def locate_project(given: Path | str | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """The project folder: `given` (--project), else KENNISGRAAF_PROJECT, else found upwards from the current
+    folder. ConfigError, in one sentence with what to do, when there is none."""
+    env: Mapping[str, str] = os.environ if environ is None else environ
+    if given is None and env.get(PROJECT_VARIABLE):
+        given, origin = env[PROJECT_VARIABLE], f"{PROJECT_VARIABLE}={env[PROJECT_VARIABLE]}"
+    else:
+        origin = f"--project {given}"
+    if given is not None:
+        folder = Path(given).expanduser().resolve()
+        if not folder.is_dir():
+            raise ConfigError(f"{origin}: there is no such folder. Give the folder of a kennisgraaf project (the "
+                              f"one with kennisgraaf.toml, or a pyproject.toml with [tool.kennisgraaf]).",
+                              f"{origin}: die map bestaat niet. Geef de map van een kennisgraaf-project (die met "
+                              f"kennisgraaf.toml, of een pyproject.toml met [tool.kennisgraaf]).")
+        return folder
+    found = find_project_dir()
+    if found is None:
+        raise ConfigError(
+            f"No kennisgraaf project found in {Path.cwd()} or the folders above it: run the command inside a "
+            f"project (a folder with kennisgraaf.toml, or a pyproject.toml with [tool.kennisgraaf]), or give "
+            f"--project DIR or set {PROJECT_VARIABLE}=DIR.",
+            f"Geen kennisgraaf-project gevonden in {Path.cwd()} of de mappen erboven: geef het commando in een "
+            f"project (een map met kennisgraaf.toml, of een pyproject.toml met [tool.kennisgraaf]), of geef "
+            f"--project MAP of zet {PROJECT_VARIABLE}=MAP.")
+    return found
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -147,14 +186,15 @@ class Settings:
         overrides: dict[str, Any] | None = None,
         environ: dict[str, str] | None = None,
     ) -> Settings:
-        """Read the settings of the project in `project_dir` (found upwards from the current directory when
-        None), then apply `KENNISGRAAF_*` environment variables and `overrides` (e.g. command-line options).
+        """Read the settings of the project in `project_dir` (KENNISGRAAF_PROJECT, or found upwards from the
+        current directory, when None), then apply `KENNISGRAAF_*` environment variables and `overrides` (e.g.
+        command-line options).
 
         >>> Settings.load().get("language")
         'nl'
         """
         env: Mapping[str, str] = os.environ if environ is None else environ
-        root = Path(project_dir).resolve() if project_dir is not None else find_project_dir()
+        root = locate_project(project_dir, env)
         from_file, file_origin = _file_settings(root)
         unknown = sorted(set(from_file) - set(_BY_NAME))
         if unknown:

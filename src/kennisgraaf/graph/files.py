@@ -135,27 +135,28 @@ def data_files(settings: Settings, extra: Iterable[Path | str] = ()) -> list[Sou
 
 def _check_text(source: SourceFile, content: bytes) -> None:
     try:
-        text = content.decode("utf-8")
+        content.decode("utf-8")
     except UnicodeDecodeError as e:
         line = content[: e.start].count(b"\n") + 1
         raise InputError(
-            f"{shown(source.path)}:{line}: the file is not UTF-8 text (byte {content[e.start]:#04x} at position {e.start}). "
-            f"Save it as UTF-8 in your editor (Turtle and TriG files must be UTF-8) and try again.",
+            f"{shown(source.path)}:{line}: the file is not UTF-8 text (byte {content[e.start]:#04x} at position "
+            f"{e.start}). Save it as UTF-8 in your editor (Turtle and TriG files must be UTF-8) and try again.",
             f"{shown(source.path)}:{line}: het bestand is geen UTF-8-tekst (byte {content[e.start]:#04x} op positie "
             f"{e.start}). Sla het in je editor op als UTF-8 en probeer het opnieuw.",
         ) from None
-    if not _has_statements(text):
+    if not _holds_quads(source, content):
         raise InputError(
             f"{shown(source.path)}: the file is empty: it holds no triples. Add the data, or remove the file.",
             f"{shown(source.path)}: het bestand is leeg: er staan geen gegevens in. Vul het aan of verwijder het.",
         )
 
 
-_COMMENT_OR_DIRECTIVE = re.compile(r"^\s*(#.*|@prefix\b.*|@base\b.*|PREFIX\b.*|BASE\b.*)?$", re.IGNORECASE)
-
-
-def _has_statements(text: str) -> bool:
-    return any(not _COMMENT_OR_DIRECTIVE.match(line) for line in text.splitlines())
+def _holds_quads(source: SourceFile, content: bytes) -> bool:
+    """Whether the parser finds at least one triple or quad: it stops at the first, so this costs little."""
+    try:
+        return next(iter(ox.parse(content, source.format)), None) is not None
+    except SyntaxError as e:
+        raise _syntax_error(source, e) from None
 
 
 def _syntax_error(source: SourceFile, error: SyntaxError) -> InputError:

@@ -125,7 +125,7 @@ def _prepare_build_dir(build_dir: Path) -> Path:
     if build_dir.exists() and not (build_dir / MARKER).exists() and any(build_dir.iterdir()):
         raise OutputError(
             f"{build_dir} already exists and was not made by kennisgraaf, so it is left alone. Point the setting "
-            f"build_dir at an empty or new folder (e.g. --build-dir build), or empty it yourself."
+            f"build_dir at an empty or new folder (e.g. KENNISGRAAF_BUILD_DIR=build), or empty it yourself."
         )
     build_dir.mkdir(parents=True, exist_ok=True)
     (build_dir / MARKER).touch()

@@ -6,14 +6,15 @@ import http.server
 import threading
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
 from kennisgraaf.cli import cli
 from kennisgraaf.config import Settings
 from kennisgraaf.errors import InputError
+from kennisgraaf.graph.files import data_files, load_files, locate
 from kennisgraaf.graph.loading import load
-from kennisgraaf.graph.files import locate
 
 PREFIXES = """@prefix org: <http://www.w3.org/ns/org#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -77,11 +78,27 @@ def test_a_file_that_is_not_utf8(scratch_settings: Settings, tmp_path: Path) -> 
     assert "Save it as UTF-8" in error.en
 
 
-@pytest.mark.parametrize("content", ["", "\n\n", PREFIXES + "# nothing yet\n"])
+@pytest.mark.parametrize("content", ["", "\n\n", PREFIXES + "# nothing yet\n",
+                                     "@prefix ex: <http://e/> . # ex:a ex:b ex:c .\n"])
 def test_an_empty_file(scratch_settings: Settings, tmp_path: Path, content: str) -> None:
     empty = tmp_path / "empty.ttl"
     empty.write_text(content, "utf-8")
     assert "the file is empty" in _load_error(scratch_settings, empty).en
+
+
+@pytest.mark.parametrize("name, content", [
+    ("one-line.ttl", "@prefix ex: <http://e/> . ex:a ex:b ex:c .\n"),
+    ("one-line.trig", "PREFIX ex: <http://e/> ex:g { ex:a ex:b ex:c }"),
+])
+def test_a_statement_on_the_line_of_a_prefix_is_not_empty(scratch_settings: Settings, tmp_path: Path, name: str,
+                                                          content: str) -> None:
+    # The parser decides what a file holds: a line heuristic took this for a file of prefixes only.
+    path = tmp_path / name
+    path.write_text(content, "utf-8")
+    [source] = [f for f in data_files(scratch_settings, [path]) if f.path == path.resolve()]
+    store = ox.Store()
+    load_files(store, [source], scratch_settings)
+    assert len(store) == 1
 
 
 def test_a_data_folder_without_data(scratch: Path) -> None:

@@ -1,6 +1,6 @@
 """Validation: the graph against the SHACL shapes, with each problem placed at its file and line.
 
-pyshacl runs on an in-memory rdflib Graph (see graph.py for why); the SPARQL parts of the shapes are run by
+pyshacl runs on an in-memory rdflib Graph (see graph/loading.py for why); the SPARQL parts of the shapes are run by
 Oxigraph first (see shacl_sparql.py for why). Its results are turned into `Problem`s a
 policy officer can act on: the file and line where the entity is written, the message from the shape in the
 chosen language, the property, the offending value.

@@ -3,7 +3,7 @@ description, VoID, dumps, linked-data pages and the canned queries — as a Star
 
 Building the app (`create_app`) has no side effects. At startup the current build is copied into an
 in-memory store once (queries on it are several times faster than on the on-disk store) and shared with a
-pool of worker processes forked from the server (see `worker`): a query runs in a worker, which is killed
+pool of worker processes forked from the server (see `kennisgraaf.queries.worker`): a query runs in a worker, which is killed
 when its time is up, so a runaway query never holds the server. /sparql waits for its worker's answer on the
 event loop (`worker.execute_async`), the pages wait for theirs in threads, so the event loop stays free and
 /health answers while queries run.

@@ -52,8 +52,8 @@ def built_store(built_settings: Settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def oxigraph_endpoint(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The query URL of a real `oxigraph serve --union-default-graph` on 127.0.0.1, holding the built graph
-    as `kennisgraaf export --format nquads` writes it."""
+    """The query URL of a real `oxigraph serve` on 127.0.0.1, holding the built graph as `kennisgraaf export
+    --format nquads` writes it (the facts once in the default graph, the claims as named graphs)."""
     from oxigraph_server import serve
 
     from kennisgraaf.store.export import export

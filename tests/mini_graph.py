@@ -3,12 +3,14 @@ data: a town, three partners, a network, an agreement, two initiatives, a budget
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kennisgraaf.config import Settings
+from kennisgraaf.store.builds import LAYOUT, state_each_fact_once
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,10 +95,11 @@ def make_project(folder: Path) -> Settings:
     for path in sorted((ROOT / "ontology").glob("*.ttl")):  # labels of roles and properties, as in a build
         store.load(path.read_bytes(), ox.RdfFormat.TURTLE,
                    to_graph=ox.NamedNode(f"https://w3id.org/kennisgraaf/graph/ontologie/{path.stem}"))
+    state_each_fact_once(store)
     store.flush()
     nquads = store.dump(format=ox.RdfFormat.N_QUADS)
     del store
-    (folder / "build" / "releases" / "mini" / "report.json").write_text("{}", "utf-8")
+    (folder / "build" / "releases" / "mini" / "report.json").write_text(json.dumps({"layout": LAYOUT}), "utf-8")
     (folder / "build" / "current").symlink_to(Path("releases") / "mini")
     (folder / "mini.nq").write_bytes(nquads)
     return Settings.load(folder, environ={})

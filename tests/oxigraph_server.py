@@ -26,7 +26,7 @@ def oxigraph_command() -> str:
 
 
 @contextlib.contextmanager
-def serve(nquads: Path, folder: Path, union: bool = True, timeout: int = 10) -> Iterator[str]:
+def serve(nquads: Path, folder: Path, timeout: int = 10) -> Iterator[str]:
     """Load `nquads` into a new store in `folder`, serve it, and yield the URL of its query endpoint. The
     server gives up on a query after `timeout` seconds, so a test of our own (shorter) time limit does not
     leave it busy for long."""
@@ -36,9 +36,7 @@ def serve(nquads: Path, folder: Path, union: bool = True, timeout: int = 10) -> 
                    capture_output=True, timeout=120)
     port = free_port()
     arguments = [command, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                 "--timeout-s", str(timeout)]
-    if union:
-        arguments.append("--union-default-graph")
+                 "--timeout-s", str(timeout)]  # no --union-default-graph: a kennisgraaf dump has its facts once there
     process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/query"
     try:

@@ -20,7 +20,6 @@ def test_the_real_graph_builds_and_answers_who_signed_the_2017_agreement(built_s
     rows = built_store.query(
         f"""PREFIX kg: <https://w3id.org/kennisgraaf/def/>
         SELECT DISTINCT ?party WHERE {{ <{ID}overeenkomst/samenwerkingsovereenkomst-2017> kg:party ?party }}""",
-        use_default_graph_as_union=True,
     )
     parties = {row["party"].value.removeprefix(ID + "organisatie/") for row in rows}
     assert parties == {"gemeente-leiden", "universiteit-leiden", "lumc", "hogeschool-leiden"}

@@ -5,8 +5,8 @@ Every expected value below was read from the source texts in data/sources/ (not 
 - Programmabegroting 2018, Bijzonder programma Kennisstad (001_71374ed93527d2c2.txt, "pb2018")
 - Jaarstukken 2023, Bijzonder programma Kennisstad (004_e3551db14a466330.txt, "js2023")
 
-The store's default graph is not the union of the claims: facts are asked over the union
-(`use_default_graph_as_union=True`), provenance with `GRAPH ?claim { ... }`.
+The store's default graph holds every fact once (the deduplicated union of the claims): facts are asked of it,
+provenance with `GRAPH ?claim { ... }`.
 (That every quote is found in its document is tested in tests/test_documents.py.)
 """
 
@@ -77,9 +77,9 @@ def _value(term: Any) -> Any:
     return term.value
 
 
-def select(store: ox.Store, query: str, union: bool = True) -> list[Any]:
+def select(store: ox.Store, query: str) -> list[Any]:
     """Run a SELECT; each row is a plain value (one variable) or a tuple of plain values (several)."""
-    solutions = store.query(PREFIXES + query, use_default_graph_as_union=union)
+    solutions = store.query(PREFIXES + query)
     assert isinstance(solutions, ox.QuerySolutions)
     names = [v.value for v in solutions.variables]
     rows = []
@@ -90,15 +90,14 @@ def select(store: ox.Store, query: str, union: bool = True) -> list[Any]:
 
 
 def labels(store: ox.Store, where: str, var: str = "x") -> set[str]:
-    """The Dutch labels of the ?x found by `where` (over the union of all graphs)."""
+    """The Dutch labels of the ?x found by `where` (in the default graph: the facts)."""
     return set(select(store, f"SELECT DISTINCT ?label WHERE {{ {where} ?{var} rdfs:label ?label . "
                              f"FILTER(LANG(?label) = 'nl') }}"))
 
 
 def documents_stating(store: ox.Store, pattern: str) -> set[str]:
     """The source documents of the claims whose graph contains `pattern`."""
-    return set(select(store, f"SELECT DISTINCT ?doc WHERE {{ GRAPH ?claim {{ {pattern} ?claim prov:wasDerivedFrom ?doc }} }}",
-                      union=False))
+    return set(select(store, f"SELECT DISTINCT ?doc WHERE {{ GRAPH ?claim {{ {pattern} ?claim prov:wasDerivedFrom ?doc }} }}"))
 
 
 def source_text(document: str) -> str:
@@ -130,7 +129,7 @@ def test_parties_and_date_of_the_samenwerkingsovereenkomst_of_7_july_2017(store:
     corrections = select(store, """SELECT ?c WHERE { GRAPH ?claim {
         overeenkomst:samenwerkingsovereenkomst-2017 kg:signingDate ?d .
         ?claim prov:wasDerivedFrom document:jaarstukken-2017 ; kg:quote ?q ; kg:correction ?c .
-        FILTER(CONTAINS(?q, "7 jui 2017")) } }""", union=False)
+        FILTER(CONTAINS(?q, "7 jui 2017")) } }""")
     assert corrections and all("7 juli 2017" in c for c in corrections)
 
 
@@ -185,7 +184,7 @@ def test_which_documents_state_that_leiden_chairs_nkn_and_in_which_words(store: 
     rows = select(store, """SELECT DISTINCT ?doc ?quote WHERE { GRAPH ?claim {
         ?m org:member organisatie:gemeente-leiden ; org:organization samenwerking:netwerk-kennissteden-nederland ;
            org:role rol:voorzitter .
-        ?claim prov:wasDerivedFrom ?doc ; kg:quote ?quote } }""", union=False)
+        ?claim prov:wasDerivedFrom ?doc ; kg:quote ?quote } }""")
     assert {doc for doc, _ in rows} == {JS2017, PB2018}
     for doc, quote in rows:
         assert "waar Leiden de voorzittersrol vervult" in quote, (doc, quote)
@@ -263,7 +262,7 @@ def test_the_nuon_allocations_add_up_to_the_five_million_earmarked(store: ox.Sto
     for document in (JS2017, PB2018):
         stated = select(store, "SELECT DISTINCT ?a WHERE { GRAPH ?claim { "
                                "?a kg:fromBudget budget:nuon-middelen-kenniseconomie . "
-                               f"?claim prov:wasDerivedFrom <{document}> }} }}", union=False)
+                               f"?claim prov:wasDerivedFrom <{document}> }} }}")
         assert len(stated) == 4, document
 
 
@@ -319,27 +318,33 @@ def test_no_entity_lacks_a_label(store: ox.Store) -> None:
 
 
 def test_every_named_graph_is_a_claim_or_an_ontology(store: ox.Store) -> None:
-    graphs = select(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False)
+    graphs = select(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     others = [g for g in graphs if not g.startswith(ID + "bewering/")
               and not g.startswith("https://w3id.org/kennisgraaf/graph/ontologie/")]
     assert others == []
     not_claims = select(store, """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o }
         FILTER(STRSTARTS(STR(?g), "https://w3id.org/kennisgraaf/id/bewering/"))
-        FILTER NOT EXISTS { GRAPH ?g { ?g a kg:Claim } } }""", union=False)
+        FILTER NOT EXISTS { GRAPH ?g { ?g a kg:Claim } } }""")
     assert not_claims == []
 
 
-def test_the_default_graph_only_describes_the_three_documents(store: ox.Store) -> None:
-    subjects = set(select(store, "SELECT DISTINCT ?s WHERE { ?s ?p ?o }", union=False))
-    assert subjects == {JS2017, PB2018, JS2023}
+def test_the_default_graph_holds_every_fact_of_every_graph_once(store: ox.Store) -> None:
+    # The documents are described in the default graph alone; every other fact is also in a named graph.
+    only_default = set(select(store, "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"))
+    assert only_default == {JS2017, PB2018, JS2023}
+    missing = select(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER NOT EXISTS { ?s ?p ?o } }")
+    assert missing == [0]
+    [once] = select(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    [distinct] = select(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
+                               "{ ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } } }")
+    assert once == distinct
 
 
 def test_every_subject_of_a_fact_is_stated_in_a_claim(store: ox.Store) -> None:
     unstated = select(store, """SELECT DISTINCT ?s WHERE {
         GRAPH ?g { ?s ?p ?o }
         FILTER(!STRSTARTS(STR(?g), "https://w3id.org/kennisgraaf/graph/ontologie/"))
-        FILTER NOT EXISTS { GRAPH ?claim { ?s ?p2 ?o2 . ?claim a kg:Claim ; prov:wasDerivedFrom ?doc } } }""",
-                      union=False)
+        FILTER NOT EXISTS { GRAPH ?claim { ?s ?p2 ?o2 . ?claim a kg:Claim ; prov:wasDerivedFrom ?doc } } }""")
     assert unstated == []
 
 
@@ -347,22 +352,22 @@ def test_every_claim_has_one_source_document_and_a_quote(store: ox.Store) -> Non
     rows = select(store, """SELECT ?claim (COUNT(DISTINCT ?doc) AS ?docs) (COUNT(DISTINCT ?q) AS ?quotes) WHERE {
         GRAPH ?claim { ?claim a kg:Claim .
             OPTIONAL { ?claim prov:wasDerivedFrom ?doc } OPTIONAL { ?claim kg:quote ?q } } }
-        GROUP BY ?claim""", union=False)
+        GROUP BY ?claim""")
     assert len(rows) > 100
     bad = [(claim, docs, quotes) for claim, docs, quotes in rows if docs != 1 or quotes < 1]
     assert bad == []
-    sources = set(select(store, "SELECT DISTINCT ?doc WHERE { GRAPH ?c { ?c prov:wasDerivedFrom ?doc } }", union=False))
+    sources = set(select(store, "SELECT DISTINCT ?doc WHERE { GRAPH ?c { ?c prov:wasDerivedFrom ?doc } }"))
     assert sources == {JS2017, PB2018, JS2023}
-    assert set(select(store, "SELECT ?d WHERE { ?d a kg:SourceDocument }", union=False)) == sources
+    assert set(select(store, "SELECT ?d WHERE { ?d a kg:SourceDocument }")) == sources
     # each claim is named after its document: bewering:{js2017|pb2018|js2023}-...
     prefixes = {JS2017: "js2017-", PB2018: "pb2018-", JS2023: "js2023-"}
-    for claim, doc in select(store, "SELECT ?c ?d WHERE { GRAPH ?c { ?c prov:wasDerivedFrom ?d } }", union=False):
+    for claim, doc in select(store, "SELECT ?c ?d WHERE { GRAPH ?c { ?c prov:wasDerivedFrom ?d } }"):
         assert claim.startswith(ID + "bewering/" + prefixes[doc]), claim
 
 
 def test_well_over_a_hundred_entities(store: ox.Store) -> None:
     entities = select(store, """SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { GRAPH ?claim {
-        ?e a ?class . FILTER(?class != kg:Claim) ?claim a kg:Claim } }""", union=False)
+        ?e a ?class . FILTER(?class != kg:Claim) ?claim a kg:Claim } }""")
     assert entities[0] >= 150
     # every organisation the three sources name (collaborations and networks are org:OrganizationalCollaboration)
     assert labels(store, "?x a org:Organization .") == {
@@ -401,7 +406,7 @@ def test_every_term_of_our_own_is_labelled_defined_and_linked_to_the_ontology(st
     assert problems == []
     # every kg: term used anywhere in the data is one of the defined terms
     used = set(select(store, """SELECT DISTINCT ?t WHERE { GRAPH ?g { { ?s ?t ?o } UNION { ?s a ?t } }
-        FILTER(STRSTARTS(STR(?t), "https://w3id.org/kennisgraaf/def/")) }""", union=False))
+        FILTER(STRSTARTS(STR(?t), "https://w3id.org/kennisgraaf/def/")) }"""))
     assert used - set(terms) == set()
 
 
@@ -420,7 +425,7 @@ def test_concepts_of_the_controlled_vocabularies_are_labelled_in_dutch_and_engli
     problems = select(store, """SELECT ?c WHERE { GRAPH <https://w3id.org/kennisgraaf/graph/ontologie/begrippen> {
         { ?c a skos:Concept } UNION { ?c a skos:ConceptScheme } }
         FILTER NOT EXISTS { GRAPH <https://w3id.org/kennisgraaf/graph/ontologie/begrippen> {
-            ?c rdfs:label ?nl , ?en . FILTER(LANG(?nl) = 'nl' && LANG(?en) = 'en') } } }""", union=False)
+            ?c rdfs:label ?nl , ?en . FILTER(LANG(?nl) = 'nl' && LANG(?en) = 'en') } } }""")
     assert problems == []
 
 
@@ -518,7 +523,7 @@ def test_the_campus_allocation_keeps_both_purposes_with_their_sources(store: ox.
     # pb2018: "(2018 planvorming / uitvoering als onderdeel van de samenwerkingsagenda met Universiteit, LUMC en
     # Hogeschool)" — the two documents describe the purpose differently; both are kept.
     rows = select(store, """SELECT DISTINCT ?doc ?purpose WHERE { GRAPH ?c {
-        toekenning:nuon-campusontwikkelingen kg:purpose ?purpose . ?c prov:wasDerivedFrom ?doc } }""", union=False)
+        toekenning:nuon-campusontwikkelingen kg:purpose ?purpose . ?c prov:wasDerivedFrom ?doc } }""")
     by_doc = {doc: purpose for doc, purpose in rows}
     assert set(by_doc) == {JS2017, PB2018}
     assert "WSD-complex" in by_doc[JS2017]

@@ -265,7 +265,7 @@ def test_repeating_the_values_block_in_union_branches_changes_no_answer(mini: Se
         names = " ".join(f"?{n}" for n in given)
         once = (canned.text[:where] + f" VALUES ({names}) {{ ({' '.join(str(v) for v in given.values())}) }}"
                 + canned.text[where:])
-        answers = [store.query(text, use_default_graph_as_union=True) for text in (once, bind(canned.text, given))]
+        answers = [store.query(text) for text in (once, bind(canned.text, given))]
         if isinstance(answers[0], ox.QuerySolutions):
             assert [tuple(r) for r in answers[0]] == [tuple(r) for r in answers[1]], name
         else:

@@ -17,7 +17,7 @@ EX = "http://example.org/"
 
 def _store(n: int = 50) -> ox.Store:
     store = ox.Store()
-    store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(i), ox.NamedNode(f"{EX}g"))
+    store.extend(ox.Quad(ox.NamedNode(f"{EX}s{i}"), ox.NamedNode(f"{EX}p"), ox.Literal(i), ox.DefaultGraph())
                  for i in range(n))
     return store
 

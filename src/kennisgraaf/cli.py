@@ -185,8 +185,8 @@ def validate(settings: Settings, files: tuple[str, ...], fmt: str) -> None:
 def export(settings: Settings, fmt: str, graph: str | None, output: str | None, force: bool) -> None:
     """Export the built graph in a standard RDF format, sorted so two exports of the same graph are identical.
 
-    Turtle, N-Triples and RDF/XML hold the union of all graphs; TriG, N-Quads and JSON-LD keep the named
-    graphs (the claims with their sources).
+    Turtle, N-Triples and RDF/XML hold every fact once (the default graph); TriG, N-Quads and JSON-LD also
+    keep the named graphs (the claims with their sources).
 
     Example: kennisgraaf export --format turtle -o leiden.ttl
     """
@@ -279,7 +279,8 @@ def _output_options(formats: tuple[str, ...]) -> Callable[[Callable[..., Any]], 
                                help="Print the query as it would run (parameters bound) instead of running it.")(command)
         command = click.option("--endpoint", metavar="URL", default=None,
                                help="Run on this SPARQL 1.1 endpoint instead of the built graph. It should query "
-                                    "the union of its graphs (oxigraph serve --union-default-graph).")(command)
+                                    "a kennisgraaf dump (TriG or N-Quads) as it is: the facts once in its default "
+                                    "graph, the claims as named graphs.")(command)
         command = click.option("--format", "fmt", type=click.Choice(list(formats)), default="table",
                                show_default=True,
                                help=_format_help(formats))(command)
@@ -464,7 +465,7 @@ def sparql_command(settings: Settings, text: str | None, path: str | None, fmt: 
                    show_query: bool) -> None:
     """Run an ad-hoc SPARQL query, given as TEXT or with -f FILE, on the built graph or an endpoint.
 
-    The query sees the union of all named graphs (the facts); GRAPH ?claim { ... } adds their sources.
+    The default graph holds every fact once; GRAPH ?claim { ... } gives each fact with its claim and source.
 
     Example: kennisgraaf sparql 'SELECT ?org ?name WHERE { ?org a org:Organization ; rdfs:label ?name }'
     """

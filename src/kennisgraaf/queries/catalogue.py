@@ -1,7 +1,7 @@
 """The catalogue of canned queries: the `.rq` files in `queries/`, each named by its file stem.
 
-A canned query is a plain SPARQL query that runs unchanged in any SPARQL tool (over the union of the named
-graphs). It opens with a header of `#+` comment lines in the style of grlc — a small YAML document::
+A canned query is a plain SPARQL query that runs unchanged in any SPARQL tool (on the default graph, which
+holds every fact once, and the claims' named graphs). It opens with a header of `#+` comment lines in the style of grlc — a small YAML document::
 
     #+ summary: The knowledge partners of Leiden Kennisstad, optionally in one year
     #+ description: |

@@ -8,8 +8,8 @@
     ['Hogeschool Leiden', 'Naturalis Biodiversity Center', 'Universiteit Leiden', 'mboRijnland']
 
 Every query runs in a worker process that is stopped when the time limit passes (see `worker`); the local
-store is queried over the union of its named graphs, and an endpoint is expected to do the same (Oxigraph:
-`oxigraph serve --union-default-graph`). Parameters are bound as RDF terms (see `sparqltext.bind`): the same
+store's default graph holds every fact once, and an endpoint is expected to hold a kennisgraaf dump (TriG or
+N-Quads) the same way (Oxigraph: plain `oxigraph serve`, without --union-default-graph). Parameters are bound as RDF terms (see `sparqltext.bind`): the same
 query text runs on the local store and on an endpoint. Organisations and other entities can be given by IRI,
 by name or by abbreviation; names are matched without regard to case and accents.
 """

@@ -39,14 +39,13 @@ Source = str | ox.Store | None
 @dataclass(frozen=True)
 class LocalJob:
     """`default_graph` and `named_graphs` (IRIs) set the dataset, as the SPARQL protocol's default-graph-uri and
-    named-graph-uri do; without them the default graph is the union of all graphs (`union`), unless the query
-    names its own dataset with FROM or FROM NAMED (then give union=False)."""
+    named-graph-uri do; without them the query sees the store's default graph (in a build: every fact once) and
+    its named graphs (the claims), or the dataset it names with FROM and FROM NAMED."""
 
     query: str
     limit: int
     default_graph: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
-    union: bool = True
 
 
 @dataclass(frozen=True)
@@ -445,8 +444,6 @@ def run_here(store: ox.Store, job: LocalJob) -> Any:
     options: dict[str, Any] = {}
     if job.default_graph is not None:
         options["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graph]
-    elif job.union:
-        options["use_default_graph_as_union"] = True
     if job.named_graphs is not None:
         options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
     return store.query(job.query, **options)

@@ -1,5 +1,9 @@
 """The built store: `build()` writes it atomically, `open_store()` reads it.
 
+The store holds every fact once in its default graph (the deduplicated union of the claims, the ontology and
+the descriptions of the documents) and each claim as a named graph with its source and quote, so a plain query
+sees each fact once and `GRAPH ?claim { ... }` tells where it comes from.
+
 Layout of the build folder::
 
     build/
@@ -32,10 +36,11 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..errors import NotBuiltError, OutputError, ValidationFailed
 
-__all__ = ["BuildReport", "build", "current_release", "open_store", "read_report"]
+__all__ = ["LAYOUT", "BuildReport", "build", "current_release", "open_store", "read_report", "state_each_fact_once"]
 
 MARKER = ".kennisgraaf-build"
 KEEP_RELEASES = 2
+LAYOUT = 2  # report.json's "layout": 2 since the default graph holds each fact once (1: it held only documents)
 
 
 @dataclass
@@ -89,6 +94,7 @@ def build(settings: Settings | None = None, progress: Callable[[str], None] | No
 
     step = time.perf_counter()
     _say(progress, "writing the store")
+    state_each_fact_once(graph.store)
     release = build_dir / "releases" / f".tmp-{uuid.uuid4().hex}"
     try:
         release.mkdir(parents=True)
@@ -107,6 +113,12 @@ def build(settings: Settings | None = None, progress: Callable[[str], None] | No
         raise
     _prune(build_dir)
     return BuildReport(build_dir / "current", data)
+
+
+def state_each_fact_once(store: ox.Store) -> None:
+    """Put every triple of the named graphs into the default graph, where a store holds it once however many
+    claims state it."""
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 def _say(progress: Callable[[str], None] | None, message: str) -> None:
@@ -152,6 +164,7 @@ def _report_data(settings: Settings, graph: Any, report: Any, nquads: bytes, tim
 
     lines = sorted(line for line in nquads.split(b"\n") if line)
     return {
+        "layout": LAYOUT,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "base_iri": settings.base_iri,
         "content_hash": hashlib.sha256(b"\n".join(lines)).hexdigest(),
@@ -180,7 +193,18 @@ def current_release(settings: Settings) -> Path:
             f"There is no built graph in {settings.path('build_dir')} yet. Run `kennisgraaf build` first.",
             f"Er is nog geen gebouwde graaf in {settings.path('build_dir')}. Voer eerst `kennisgraaf build` uit.",
         )
-    return link.resolve()
+    release = link.resolve()
+    try:
+        layout = json.loads((release / "report.json").read_text("utf-8")).get("layout", 1)
+    except (OSError, ValueError):
+        layout = None
+    if layout != LAYOUT:
+        raise NotBuiltError(
+            f"The build in {release} was made by another version of kennisgraaf (its store is laid out "
+            f"differently). Run `kennisgraaf build` again.",
+            f"De build in {release} is gemaakt door een andere versie van kennisgraaf (de opslag is anders "
+            f"ingedeeld). Voer `kennisgraaf build` opnieuw uit.")
+    return release
 
 
 def open_store(settings: Settings | None = None) -> ox.Store:

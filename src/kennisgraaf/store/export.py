@@ -42,7 +42,9 @@ def export(
     """Serialise the built graph (or the named graph `graph`) as `fmt`. Returns the bytes, or writes them to
     `output` atomically (refusing to replace an existing file unless `force`).
 
-    Triple formats (turtle, ntriples, rdfxml) get the union of all graphs; quad formats keep the graphs.
+    Triple formats (turtle, ntriples, rdfxml) get the default graph: every fact once. Quad formats (trig,
+    nquads, jsonld) get the default graph and the named graphs (the claims with their sources), and load back
+    into the same store.
 
     >>> export(fmt="turtle")[:7]
     b'@prefix'
@@ -51,7 +53,7 @@ def export(
     if fmt not in FORMATS:
         raise InputError(f"Unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}.")
     store = store if store is not None else open_store(settings)
-    quads = _select(store, graph)
+    quads = _select(store, graph if graph is not None or FORMATS[fmt][1] else "default")
     data = serialize_sorted(quads, fmt, settings.base_iri)
     if output is None:
         return data

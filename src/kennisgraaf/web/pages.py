@@ -79,8 +79,8 @@ def _page(template: str, request: Request, status: int = 200, **context: Any) ->
     return HTMLResponse(html, status_code=status, headers={"Vary": "Accept"})
 
 
-def _select(state: ServerState, text: str, union: bool = True, limit: int | None = None) -> list[list[Any]]:
-    answer = worker.execute(state.key, worker.LocalJob(text, limit or state.limit, union=union), state.timeout)
+def _select(state: ServerState, text: str, limit: int | None = None) -> list[list[Any]]:
+    answer = worker.execute(state.key, worker.LocalJob(text, limit or state.limit), state.timeout)
     solutions = ox.parse_query_results(answer.data, format=ox.QueryResultsFormat.TSV)
     assert isinstance(solutions, ox.QuerySolutions)
     return [list(row) for row in solutions]
@@ -369,7 +369,7 @@ async def document(request: Request) -> Response:
                 OPTIONAL {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?doc }} }}
                 OPTIONAL {{ GRAPH ?g {{ ?g <{KG}quote> ?quote }} }}
               }}
-            }}""", union=False)
+            }}""")
         incoming = _select(state, f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s", limit=500)
         iris = {iri} | {t.value for row in facts + incoming for t in row if isinstance(t, ox.NamedNode)}
         linker.names = labels(sorted(iris), state.target())

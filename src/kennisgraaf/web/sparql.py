@@ -161,7 +161,6 @@ def plan_query(state: ServerState, operation: Operation, accept: str | None) -> 
         operation.text, state.limit,
         default_graph=tuple(operation.default_graphs) if dataset else None,
         named_graphs=tuple(operation.named_graphs) if dataset else None,
-        union="FROM" not in found.keywords,
     )
     return Plan(job, media, stable=not may_vary(operation.text), accept=accept, fmt=operation.fmt)
 
@@ -288,7 +287,6 @@ def _service_description(state: ServerState, endpoint: str) -> list[ox.Triple]:
         ox.Triple(service, RDF_TYPE, sd("Service")),
         ox.Triple(service, sd("endpoint"), ox.NamedNode(endpoint)),
         ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
-        ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
     ]
     if state.allow_update:
         triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
@@ -304,7 +302,8 @@ def _service_description(state: ServerState, endpoint: str) -> list[ox.Triple]:
         ox.Triple(default, RDF_TYPE, sd("Graph")),
         ox.Triple(default, ox.NamedNode("http://rdfs.org/ns/void#triples"), ox.Literal(state.triples)),
         ox.Triple(default, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
-                  ox.Literal("The union of all named graphs: every fact, without its claim.", language="en")),
+                  ox.Literal("Every fact once, without its claim: the deduplicated union of the named graphs "
+                             "(GRAPH ?claim { ... } gives each fact with its source).", language="en")),
     ]
     return triples
 

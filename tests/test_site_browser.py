@@ -161,12 +161,13 @@ def test_completion_offers_the_projects_prefixes_and_the_graphs_classes(page: An
     assert _editor_text(page).endswith("?x a kg:Agreement")
 
 
-def test_a_link_with_a_query_runs_it_on_this_server(page: Any, kennisgraaf_server: Any) -> None:
+@pytest.mark.parametrize("separator", ["?", "#"])
+def test_a_link_with_a_query_runs_it_on_this_server(page: Any, kennisgraaf_server: Any, separator: str) -> None:
     import urllib.parse
 
     query = 'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT DISTINCT ?thing WHERE { ?thing rdfs:label "LUMC"@nl }'
     # Even when the link names another endpoint: the page only ever asks this server.
-    _open_query_page(page, kennisgraaf_server.url + "query#" + urllib.parse.urlencode(
+    _open_query_page(page, kennisgraaf_server.url + "query" + separator + urllib.parse.urlencode(
         {"query": query, "endpoint": "https://example.org/sparql"}))
     assert _result_rows(page) == [["organisatie:lumc"]]
     assert page.evaluate("kennisgraafYasgui.getTab().getEndpoint()") == kennisgraaf_server.sparql

@@ -255,7 +255,8 @@ def test_package_data_includes_every_web_file(root) -> None:  # type: ignore[no-
     patterns = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["package-data"][
         "kennisgraaf"]
     package = root / "src" / "kennisgraaf"
-    files = [p.relative_to(package) for p in (package / "web").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    files = [p.relative_to(package) for p in (package / "web").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts]
     assert files
     missing = [str(f) for f in files if not any(f.match(pattern) and len(f.parts) == len(pattern.split("/"))
                                                 for pattern in patterns)]

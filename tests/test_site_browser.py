@@ -165,7 +165,8 @@ def test_completion_offers_the_projects_prefixes_and_the_graphs_classes(page: An
 def test_a_link_with_a_query_runs_it_on_this_server(page: Any, kennisgraaf_server: Any, separator: str) -> None:
     import urllib.parse
 
-    query = 'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT DISTINCT ?thing WHERE { ?thing rdfs:label "LUMC"@nl }'
+    query = ('PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n'
+             'SELECT DISTINCT ?thing WHERE { ?thing rdfs:label "LUMC"@nl }')
     # Even when the link names another endpoint: the page only ever asks this server.
     _open_query_page(page, kennisgraaf_server.url + "query" + separator + urllib.parse.urlencode(
         {"query": query, "endpoint": "https://example.org/sparql"}))

@@ -194,3 +194,70 @@ def test_openapi_describes_every_canned_query(server, built_settings) -> None:  
     assert [p["name"] for p in partners["parameters"]] == ["year", "format"]
     assert partners["parameters"][0]["schema"]["type"] == "integer"
     assert "text/csv" in partners["responses"]["200"]["content"]
+
+
+def _yasgui_config(page: str) -> dict:  # type: ignore[type-arg]
+    import html
+    import json
+    import re
+
+    found = re.search(r'<script type="application/json" id="yasgui-config">(.*?)</script>', page, re.S)
+    assert found, "the query page has no YASGUI settings"
+    return json.loads(html.unescape(found.group(1)))  # type: ignore[no-any-return]
+
+
+def test_query_page_sets_yasgui_up_on_this_server(server, built_settings) -> None:  # type: ignore[no-untyped-def]
+    from kennisgraaf.catalogue import catalogue
+    from kennisgraaf.namespaces import prefixes
+
+    page = httpx.get(server.url + "query").text
+    assert f'<script src="{server.url}static/yasgui/yasgui.min.js"' in page
+    assert f'<link rel="stylesheet" href="{server.url}static/yasgui/yasgui.min.css">' in page
+    config = _yasgui_config(page)
+    assert config["endpoint"] == server.sparql and config["root"] == server.url
+    table = prefixes(ID[:-3])
+    assert config["prefixes"] == table
+    declarations = "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in table.items())
+    assert config["newTab"].startswith(declarations + "\n") and "org:Organization" in config["newTab"]
+    canned = catalogue(built_settings.path("queries_dir"))
+    tabs = {example["name"]: example for example in config["examples"]}
+    assert list(tabs)[3:] == list(canned) and "Things per class" in tabs
+    for name, query in canned.items():
+        assert tabs[name]["query"] == query.text and tabs[name]["title"] == query.summary
+    # The same page for a browser at the endpoint; a link's query fills the form of the page without JavaScript.
+    assert _yasgui_config(httpx.get(server.sparql, headers={"Accept": "text/html"}).text) == config
+    linked = httpx.get(server.url + "query", params={"query": "ASK { ?s ?p ?o }"}).text
+    assert f'<form id="query-form" class="plain-query" method="post" action="{server.sparql}">' in linked
+    assert ">ASK { ?s ?p ?o }</textarea>" in linked
+
+
+def test_yasgui_is_served_from_the_package_as_vendored(server) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    from kennisgraaf.site import WEB
+
+    folder = WEB / "static" / "yasgui"
+    version = (folder / "VERSION").read_text("utf-8").splitlines()
+    assert version[0].startswith("@zazuko/yasgui ")
+    sums = dict(reversed(line.split()) for line in version[1:])
+    assert set(sums) == {"yasgui.min.js", "yasgui.min.css"}
+    for name, digest in sums.items():
+        response = httpx.get(server.url + "static/yasgui/" + name)
+        assert response.status_code == 200
+        assert hashlib.sha256(response.content).hexdigest() == digest, f"{name} is not the vendored file"
+    assert "MIT License" in (folder / "LICENSE").read_text("utf-8")
+
+
+def test_package_data_includes_every_web_file(root) -> None:  # type: ignore[no-untyped-def]
+    """The package is installed editable here; a normal install has only what package-data names."""
+    import tomllib
+
+    patterns = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["package-data"][
+        "kennisgraaf"]
+    package = root / "src" / "kennisgraaf"
+    files = [p.relative_to(package) for p in (package / "web").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts]
+    assert files
+    missing = [str(f) for f in files if not any(f.match(pattern) and len(f.parts) == len(pattern.split("/"))
+                                                for pattern in patterns)]
+    assert missing == []

@@ -44,35 +44,159 @@ def page(browser: Any, kennisgraaf_server: Any) -> Iterator[Any]:
     assert outside == [], f"the page loaded something from elsewhere: {outside}"
 
 
-def test_type_a_query_run_it_and_see_the_rows(page: Any, kennisgraaf_server: Any) -> None:
-    page.goto(kennisgraaf_server.url + "query")
-    page.fill("#query", "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-                        "SELECT ?thing ?name WHERE { ?thing rdfs:label ?name FILTER(STR(?name) = \"LUMC\") }")
-    page.click("#run")
-    page.wait_for_selector("#results tbody tr")
-    headers = page.locator("#results th").all_inner_texts()
-    assert headers == ["thing", "name"]
-    assert "LUMC" in page.locator("#results tbody").inner_text()
-    link = page.locator("#results tbody a", has_text="organisatie:lumc").first
+# The query page is YASGUI (static/yasgui/): the editor is CodeMirror, the results YASR's table, one of each per
+# tab (the others are hidden).
+ACTIVE = ".yasgui .tabPanel.active "
+PARTIES_2017 = ("SELECT DISTINCT ?party ?name WHERE { overeenkomst:samenwerkingsovereenkomst-2017 kg:party ?party . "
+                "?party rdfs:label ?name } ORDER BY ?name")
+
+
+def _open_query_page(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(".yasgui .tabsList .tab.active")
+    page.wait_for_selector(ACTIVE + ".yasqe .CodeMirror")
+
+
+def _replace_editor_text(page: Any, text: str) -> None:
+    page.click(ACTIVE + ".yasqe .CodeMirror")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def _editor_text(page: Any) -> str:
+    return page.evaluate("kennisgraafYasgui.getTab().getYasqe().getValue()")  # type: ignore[no-any-return]
+
+
+def _result_rows(page: Any) -> list[list[str]]:
+    page.wait_for_selector(ACTIVE + ".yasr .dataTable tbody tr")
+    rows = page.locator(ACTIVE + ".yasr .dataTable tbody tr")
+    return [[cell.strip() for cell in rows.nth(i).locator("td").all_inner_texts()[1:]] for i in range(rows.count())]
+
+
+def test_type_a_query_with_the_declared_prefixes_run_it_and_see_the_rows(page: Any, kennisgraaf_server: Any) -> None:
+    from kennisgraaf.namespaces import prefixes
+
+    _open_query_page(page, kennisgraaf_server.url + "query")
+    assert page.locator(".yasgui .tabsList .tab.active").inner_text().split("\n")[0] == "Query"
+    declared = _editor_text(page)
+    for name, namespace in prefixes("https://w3id.org/kennisgraaf/").items():
+        assert f"PREFIX {name}: <{namespace}>\n" in declared
+    # Type the query in place of the new tab's example, under the declared prefixes: the last four lines.
+    page.click(ACTIVE + ".yasqe .CodeMirror")
+    page.keyboard.press("Control+End")
+    for _ in range(3):
+        page.keyboard.press("Shift+ArrowUp")
+    page.keyboard.press("Shift+Home")
+    page.keyboard.type(PARTIES_2017)
+    assert _editor_text(page).endswith("\n\n" + PARTIES_2017) and "PREFIX overeenkomst:" in _editor_text(page)
+    page.click(ACTIVE + ".yasqe_queryButton")
+    rows = _result_rows(page)
+    assert sorted(name for _, name in rows) == sorted(
+        ['"gemeente Leiden"@nl', '"Hogeschool Leiden"@nl', '"LUMC"@nl', '"Universiteit Leiden"@nl'])
+    assert [party for party, _ in rows] == ["organisatie:hogeschool-leiden", "organisatie:lumc",
+                                            "organisatie:universiteit-leiden", "organisatie:gemeente-leiden"]
+    link = page.locator(ACTIVE + ".yasr .dataTable tbody a", has_text="organisatie:lumc")
     assert link.get_attribute("href") == kennisgraaf_server.url + "doc/organisatie/lumc"
-    assert "result(s)" in page.inner_text("#status")
+    assert link.get_attribute("title") == "https://w3id.org/kennisgraaf/id/organisatie/lumc"
+    assert "4 results" in page.inner_text(ACTIVE + ".yasr")
+    with page.context.expect_page() as opened:  # YASR opens links in a new tab
+        link.click()
+    entity = opened.value
+    entity.wait_for_load_state()
+    assert entity.url == kennisgraaf_server.url + "doc/organisatie/lumc" and entity.inner_text("h1") == "LUMC"
+
+
+def test_every_example_and_canned_query_has_a_tab_that_runs(page: Any, kennisgraaf_server: Any,
+                                                             built_settings: Any) -> None:
+    from kennisgraaf.catalogue import catalogue
+
+    _open_query_page(page, kennisgraaf_server.url + "query")
+    names = [text.split("\n")[0] for text in page.locator(".yasgui .tabsList .tab").all_inner_texts()]
+    canned = catalogue(built_settings.path("queries_dir"))
+    assert names == ["Query", "Organisations and their names", "Where a fact comes from: claims, documents and quotes",
+                     "Things per class", *canned]
+    assert page.get_attribute(".yasgui .tabsList .tab a:has-text('parties')", "title") == canned["parties"].summary
+    page.click(".yasgui .tabsList .tab a:has-text('Things per class')")
+    assert "GROUP BY ?class" in _editor_text(page)
+    page.click(ACTIVE + ".yasqe_queryButton")
+    assert ["org:Organization"] in [row[:1] for row in _result_rows(page)]
+    page.click(".yasgui .tabsList .tab a:has-text('parties')")
+    assert _editor_text(page) == canned["parties"].text
+    page.click(ACTIVE + ".yasqe_queryButton")
+    rows = _result_rows(page)
+    assert ["overeenkomst:samenwerkingsovereenkomst-2017", '"2017-07-07"^^xsd:date', "organisatie:lumc"] in rows
+    # kg: terms link to their page here too
+    page.click(".yasgui .tabsList .tab a:has-text('shape')")
+    page.click(ACTIVE + ".yasqe_queryButton")
+    page.wait_for_selector(ACTIVE + ".yasr .dataTable tbody tr")
+    term = page.locator(ACTIVE + ".yasr .dataTable tbody a", has_text="kg:Agreement").first
+    assert term.get_attribute("href") == kennisgraaf_server.url + "doc/def/Agreement"
 
 
 def test_a_wrong_query_shows_the_parsers_message(page: Any, kennisgraaf_server: Any) -> None:
-    page.goto(kennisgraaf_server.url + "query")
-    page.fill("#query", "SELECT ?x WHERE { ?x }")
-    page.click("#run")
-    page.wait_for_selector("#error:not([hidden])")
-    assert "400" in page.inner_text("#error") and "not valid SPARQL" in page.inner_text("#error")
+    _open_query_page(page, kennisgraaf_server.url + "query")
+    _replace_editor_text(page, "SELECT ?x WHERE { ?x }")
+    page.click(ACTIVE + ".yasqe_queryButton")
+    page.wait_for_selector(ACTIVE + ".yasr .errorResult")
+    assert "not valid SPARQL" in page.inner_text(ACTIVE + ".yasr .errorResult")
 
 
-def test_an_example_fills_the_editor_and_runs(page: Any, kennisgraaf_server: Any) -> None:
-    page.goto(kennisgraaf_server.url + "query")
-    page.select_option("#example", label="Things per class")
-    assert "GROUP BY ?class" in page.input_value("#query")
-    page.click("#run")
-    page.wait_for_selector("#results tbody tr")
-    assert "org:Organization" in page.locator("#results tbody").inner_text()
+def test_completion_offers_the_projects_prefixes_and_the_graphs_classes(page: Any, kennisgraaf_server: Any) -> None:
+    """YASQE would offer prefix.cc's prefixes and ask lov.linkeddata.es for classes; here they come from the
+    project and from the graph (and the fixture fails the test if anything is asked elsewhere)."""
+    _open_query_page(page, kennisgraaf_server.url + "query")
+    _replace_editor_text(page, "PREFIX s")
+    page.wait_for_selector(".CodeMirror-hints li")
+    assert page.locator(".CodeMirror-hints li").all_inner_texts() == [
+        "samenwerking: <https://w3id.org/kennisgraaf/id/samenwerking/>", "schema: <https://schema.org/>",
+        "sh: <http://www.w3.org/ns/shacl#>", "skos: <http://www.w3.org/2004/02/skos/core#>",
+        "status: <https://w3id.org/kennisgraaf/id/status/>",
+        "statusperiode: <https://w3id.org/kennisgraaf/id/statusperiode/>"]
+    page.keyboard.press("Escape")
+    _replace_editor_text(page, "PREFIX kg: <https://w3id.org/kennisgraaf/def/>\nSELECT * WHERE { ?x a kg:Agr")
+    page.keyboard.press("Control+Space")
+    page.wait_for_selector(".CodeMirror-hints li")
+    assert page.locator(".CodeMirror-hints li").all_inner_texts() == ["kg:Agreement"]
+    page.keyboard.press("Enter")
+    assert _editor_text(page).endswith("?x a kg:Agreement")
+
+
+@pytest.mark.parametrize("separator", ["?", "#"])
+def test_a_link_with_a_query_runs_it_on_this_server(page: Any, kennisgraaf_server: Any, separator: str) -> None:
+    import urllib.parse
+
+    query = ('PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n'
+             'SELECT DISTINCT ?thing WHERE { ?thing rdfs:label "LUMC"@nl }')
+    # Even when the link names another endpoint: the page only ever asks this server.
+    _open_query_page(page, kennisgraaf_server.url + "query" + separator + urllib.parse.urlencode(
+        {"query": query, "endpoint": "https://example.org/sparql"}))
+    assert _result_rows(page) == [["organisatie:lumc"]]
+    assert page.evaluate("kennisgraafYasgui.getTab().getEndpoint()") == kennisgraaf_server.sparql
+
+
+def test_a_browser_opening_the_endpoint_gets_the_query_page(page: Any, kennisgraaf_server: Any) -> None:
+    _open_query_page(page, kennisgraaf_server.sparql)
+    assert page.evaluate("kennisgraafYasgui.getTab().getEndpoint()") == kennisgraaf_server.sparql
+    page.click(ACTIVE + ".yasqe_queryButton")  # the new tab's example: organisations and their names
+    assert ["organisatie:lumc", '"LUMC"@nl'] in _result_rows(page)
+
+
+def test_without_javascript_the_query_page_is_a_form_posting_to_the_endpoint(browser: Any,
+                                                                             kennisgraaf_server: Any) -> None:
+    context = browser.new_context(java_script_enabled=False, accept_downloads=True)
+    try:
+        page = context.new_page()
+        page.goto(kennisgraaf_server.url + "query")
+        assert "PREFIX organisatie: <https://w3id.org/kennisgraaf/id/organisatie/>" in page.input_value("#query")
+        page.fill("#query", 'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n'
+                            'SELECT DISTINCT ?thing WHERE { ?thing rdfs:label "LUMC"@nl }')
+        page.select_option("#format", "csv")
+        with page.expect_download() as download:  # a browser saves text/csv
+            page.click("#run")
+        with open(download.value.path(), encoding="utf-8") as answer:
+            assert answer.read().splitlines() == ["thing", "https://w3id.org/kennisgraaf/id/organisatie/lumc"]
+    finally:
+        context.close()
 
 
 def test_open_an_entity_page_and_see_a_quote(page: Any, kennisgraaf_server: Any) -> None:

@@ -164,13 +164,27 @@ ORDER BY DESC(?things)"""),
 ]
 
 
+# What a new tab of the query page holds, under the project's prefixes.
+NEW_TAB = """SELECT ?organisation ?name WHERE {
+  ?organisation a org:Organization ; rdfs:label ?name .
+}
+ORDER BY ?name"""
+
+
 async def query_page(request: Request) -> Response:
+    """The query page: YASGUI (static/yasgui/, set up by static/query.js) on this server's endpoint, a new tab
+    with every prefix of the project declared, one tab per example and canned query (its text as in the
+    catalogue, so it runs with its parameters' defaults); without JavaScript, a form posting to /sparql."""
     state = state_of(request)
-    examples = [{"title": title, "text": text} for title, text in EXAMPLES]
-    for canned in _catalogue(state).values():
-        examples.append({"title": f"{canned.name}: {canned.summary}", "text": canned.text})
-    return _page("query.html", request, examples=examples, query=request.query_params.get("query") or
-                 EXAMPLES[0][1], prefixes=prefixes(state.base_iri))
+    root = str(request.base_url)
+    table = prefixes(state.base_iri)
+    new_tab = "".join(f"PREFIX {name}: <{namespace}>\n" for name, namespace in table.items()) + "\n" + NEW_TAB
+    examples = [{"name": title, "query": text} for title, text in EXAMPLES]
+    examples += [{"name": canned.name, "title": canned.summary, "query": canned.text}
+                 for canned in _catalogue(state).values()]
+    config = {"endpoint": root + "sparql", "root": root, "base": state.base_iri, "kg": KG, "prefixes": table,
+              "newTab": new_tab, "examples": examples}
+    return _page("query.html", request, config=config, query=request.query_params.get("query") or new_tab)
 
 
 # ------------------------------------------------------------------------------------------------ canned queries

@@ -1,118 +1,87 @@
-// The query page: sends the query to the endpoint and shows the answer as a table with links.
+// The query page: YASGUI (static/yasgui/, vendored from npm by scripts/vendor-yasgui.sh) on this server's
+// SPARQL endpoint. The page reaches nothing but this server: prefixes are completed from the project's own
+// (YASQE would offer prefix.cc's), classes and properties from the graph itself (YASQE would ask
+// lov.linkeddata.es), there is no CORS proxy and the only endpoint on offer is this one. IRIs of the graph
+// link to this server's pages, as everywhere on the site. The settings come from the page (site.query_page).
 (function () {
   "use strict";
-  const form = document.getElementById("query-form");
-  const editor = document.getElementById("query");
-  const examples = JSON.parse(document.getElementById("examples").textContent);
-  const prefixes = JSON.parse(document.getElementById("prefixes").textContent);
-  const table = document.getElementById("results");
-  const graph = document.getElementById("graph");
-  const errorBox = document.getElementById("error");
-  const notice = document.getElementById("notice");
-  const status = document.getElementById("status");
-  const root = form.dataset.root, base = form.dataset.base, kg = form.dataset.kg;
-  const namespaces = Object.entries(prefixes).sort((a, b) => b[1].length - a[1].length);
-
-  document.getElementById("example").addEventListener("change", (event) => {
-    const chosen = examples[Number(event.target.value)];
-    if (chosen) editor.value = chosen.text;
-  });
+  const config = JSON.parse(document.getElementById("yasgui-config").textContent);
+  const { endpoint, root, base, kg } = config;
+  const Yasqe = Yasgui.Yasqe, Yasr = Yasgui.Yasr;
 
   function href(iri) {
     if (iri.startsWith(base + "id/")) return root + "doc/" + iri.slice(base.length + 3);
     if (iri.startsWith(kg)) return root + "doc/def/" + iri.slice(kg.length);
     return /^https?:\/\//.test(iri) ? iri : "#";  // never a javascript: link
   }
-  function short(iri) {
-    for (const [name, ns] of namespaces) {
-      const rest = iri.slice(ns.length);
-      if (iri.startsWith(ns) && /^[\w.-]*$/.test(rest)) return name + ":" + rest;
-    }
-    return iri;
-  }
-  function cell(term) {
-    const td = document.createElement("td");
-    if (!term) return td;
-    if (term.type === "uri") {
-      const a = document.createElement("a");
-      a.href = href(term.value);
-      a.title = term.value;
-      a.textContent = short(term.value);
-      td.appendChild(a);
-    } else {
-      td.textContent = term.value;
-      if (term["xml:lang"]) {
-        const small = document.createElement("small");
-        small.textContent = " @" + term["xml:lang"];
-        td.appendChild(small);
-      }
-    }
-    return td;
-  }
-  function show(data) {
-    table.replaceChildren();
-    if ("boolean" in data) {
-      const row = table.insertRow();
-      row.insertCell().textContent = data.boolean ? "yes" : "no";
-      return 1;
-    }
-    const vars = data.head.vars;
-    const head = table.createTHead().insertRow();
-    for (const v of vars) {
-      const th = document.createElement("th");
-      th.textContent = v;
-      head.appendChild(th);
-    }
-    const body = table.createTBody();
-    for (const binding of data.results.bindings) {
-      const row = body.insertRow();
-      for (const v of vars) row.appendChild(cell(binding[v]));
-    }
-    return data.results.bindings.length;
-  }
 
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    errorBox.hidden = true;
-    notice.hidden = true;
-    graph.hidden = true;
-    table.replaceChildren();
-    status.textContent = "running…";
-    const started = performance.now();
-    try {
-      const response = await fetch(form.dataset.endpoint, {
-        method: "POST",
-        headers: {
-          "Content-Type": "application/x-www-form-urlencoded",
-          "Accept": "application/sparql-results+json, text/turtle;q=0.9",
-        },
-        body: new URLSearchParams({ query: editor.value }),
-      });
-      const seconds = ((performance.now() - started) / 1000).toFixed(2);
-      if (!response.ok) {
-        errorBox.textContent = response.status + ": " + (await response.text());
-        errorBox.hidden = false;
-        status.textContent = "";
-        return;
-      }
-      const type = response.headers.get("Content-Type") || "";
-      let count;
-      if (type.startsWith("text/turtle")) {
-        graph.textContent = await response.text();
-        graph.hidden = false;
-        count = "a graph";
-      } else {
-        count = show(await response.json()) + " result(s)";
-      }
-      status.textContent = count + " in " + seconds + " s";
-      if (response.headers.get("X-Result-Truncated")) {
-        notice.textContent = "Cut off after " + response.headers.get("X-Result-Limit") + " results: there are more.";
-        notice.hidden = false;
-      }
-    } catch (problem) {
-      errorBox.textContent = String(problem);
-      errorBox.hidden = false;
-      status.textContent = "";
+  // The result table: YASR's, with each IRI of the graph linking to its page here (the real IRI as tooltip).
+  class LocalTable extends Yasr.plugins.table {
+    getUriLinkFromBinding(binding, prefixes) {
+      const html = super.getUriLinkFromBinding(binding, prefixes);
+      const local = href(binding.value);
+      if (local === binding.value) return html;
+      const template = document.createElement("template");
+      template.innerHTML = html;
+      const link = template.content.querySelector("a");
+      if (!link) return html;
+      link.setAttribute("href", local);
+      link.title = binding.value;
+      return template.innerHTML;
     }
+  }
+  Yasr.registerPlugin("table", LocalTable);
+
+  // Completion from this server only. Not kept in the browser's storage: the next visit asks again.
+  const declared = Object.entries(config.prefixes).map(([name, ns]) => name + ": <" + ns + ">").sort();
+  const completers = Yasqe.Autocompleters;
+  completers.prefixes = { ...completers.prefixes, persistenceId: undefined, get: () => declared };
+  const terms = {};
+  function fromGraph(name, query) {
+    return (yasqe, token) => {
+      terms[name] = terms[name] || fetch(endpoint, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json" },
+        body: new URLSearchParams({ query }),
+      }).then((response) => (response.ok ? response.json() : { results: { bindings: [] } }))
+        .then((data) => data.results.bindings.map((row) => row.term.value));
+      const start = (token && token.autocompletionString) || "";
+      return terms[name].then((all) => all.filter((iri) => iri.startsWith(start)).slice(0, 100));
+    };
+  }
+  completers.class = { ...completers.class, persistenceId: undefined,
+                       get: fromGraph("class", "SELECT DISTINCT ?term WHERE { ?thing a ?term } ORDER BY ?term") };
+  completers.property = { ...completers.property, persistenceId: undefined,
+                          get: fromGraph("property", "SELECT DISTINCT ?term WHERE { ?s ?term ?o } ORDER BY ?term") };
+
+  // The table shortens IRIs with the project's prefixes in every tab; longest namespace first (kgsh: before kg:).
+  const shortening = Object.fromEntries(Object.entries(config.prefixes).sort((a, b) => b[1].length - a[1].length));
+
+  const yasgui = new Yasgui(document.getElementById("yasgui"), {
+    persistenceId: "kennisgraaf",
+    tabName: "Query",
+    requestConfig: { endpoint, method: "POST" },
+    copyEndpointOnNewTab: false,
+    corsProxy: undefined,
+    endpointCatalogueOptions: { getData: () => [{ endpoint }] },
+    // A link such as /query?query=... opens a tab with that query, always on this server's endpoint.
+    populateFromUrl: (tab) => { tab.requestConfig.endpoint = endpoint; return tab; },
+    yasqe: { value: config.newTab, collapsePrefixesOnLoad: true },
+    yasr: { prefixes: shortening },
   });
+
+  // One tab per example and canned query, after the visitor's own; one that was closed comes back.
+  const open = new Set(yasgui.persistentConfig.getTabs().map((id) => yasgui.getTab(id).getName()));
+  for (const example of config.examples) {
+    if (!open.has(example.name)) {
+      yasgui.addTab(false, { name: example.name, yasqe: { value: example.query }, requestConfig: { endpoint } });
+    }
+  }
+  const titles = Object.fromEntries(config.examples.map((example) => [example.name, example.title || example.name]));
+  for (const id of yasgui.persistentConfig.getTabs()) {
+    const title = titles[yasgui.getTab(id).getName()];
+    const link = document.getElementById("tab-" + id);
+    if (title && link) link.title = title;
+  }
+  window.kennisgraafYasgui = yasgui;  // for the browser tests, and for anyone at the console
 })();

@@ -108,7 +108,7 @@ def test_type_a_query_with_the_declared_prefixes_run_it_and_see_the_rows(page: A
 
 def test_every_example_and_canned_query_has_a_tab_that_runs(page: Any, kennisgraaf_server: Any,
                                                              built_settings: Any) -> None:
-    from kennisgraaf.catalogue import catalogue
+    from kennisgraaf.queries.catalogue import catalogue
 
     _open_query_page(page, kennisgraaf_server.url + "query")
     names = [text.split("\n")[0] for text in page.locator(".yasgui .tabsList .tab").all_inner_texts()]

@@ -227,7 +227,10 @@ def test_records_for_scripts(on_mini: dict[str, Any]) -> None:
 
 
 def test_the_embedded_store_and_oxigraph_serve_agree_on_every_canned_query(mini: Settings, mini_endpoint: str) -> None:
-    arguments = {"sources": {"entity": "UT"}, "describe": {"entity": "Deal"}, "lookup": {"name": "test"}}
+    arguments = {"sources": {"entity": "UT"}, "describe": {"entity": "Deal"}, "lookup": {"name": "test"},
+                 "compare-agreements": {"first": "Deal", "second": "Deal"},
+                 "compare-years": {"first": 2018, "second": 2022},
+                 "evidence": {"subject": "UT", "object": "Kennisstad Teststad"}}
     for name in queries.list_queries(mini):
         embedded = queries.run(name, arguments.get(name, {}), settings=mini)
         served = queries.run(name, arguments.get(name, {}), settings=mini, endpoint=mini_endpoint)
@@ -255,7 +258,10 @@ def test_repeating_the_values_block_in_union_branches_changes_no_answer(mini: Se
     store.load((mini.project_dir / "mini.nq").read_bytes(), ox.RdfFormat.N_QUADS)
     values = {"organisation": ox.NamedNode(f"{ID}organisatie/universiteit"), "min_shared": ox.Literal(1),
               "group": ox.NamedNode(f"{ID}samenwerking/leiden-kennisstad"), "entity": ox.NamedNode(
-                  f"{ID}organisatie/universiteit")}
+                  f"{ID}organisatie/universiteit"),
+              "subject": ox.NamedNode(f"{ID}organisatie/universiteit"),
+              "object": ox.NamedNode(f"{ID}samenwerking/leiden-kennisstad"),
+              "first": ox.NamedNode(f"{ID}overeenkomst/deal"), "second": ox.NamedNode(f"{ID}overeenkomst/deal")}
     checked = 0
     for name, canned in queries.list_queries(mini).items():
         given = {p.name: values[p.name] for p in canned.params if p.name in values}

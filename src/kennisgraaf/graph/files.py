@@ -18,7 +18,8 @@ from ..config import Settings
 from ..errors import InputError
 from ..namespaces import graph_iri
 
-__all__ = ["RDF_FORMATS", "SourceFile", "data_files", "discover", "load_files", "locate", "read_shape_quads"]
+__all__ = ["RDF_FORMATS", "SourceFile", "data_files", "discover", "load_files", "locate", "read_shape_quads",
+           "written_iris"]
 
 RDF_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -338,6 +339,12 @@ def locate(iri: str, paths: Iterable[Path]) -> tuple[Path, int] | None:
                 if fallback is None:
                     fallback = (path, number)
     return fallback
+
+
+def written_iris(paths: Iterable[Path]) -> set[str]:
+    """Every IRI written in these files, as `locate` finds them: what a problem can be placed at."""
+    return {iri for path in paths if path.suffix.lower() in RDF_FORMATS
+            for _, _, iri in _iris_by_line(_read_text(path))}
 
 
 def locate_text(fragment: str, paths: Iterable[Path]) -> tuple[Path, int] | None:

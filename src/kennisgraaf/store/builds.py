@@ -10,7 +10,10 @@ Layout of the build folder::
       .kennisgraaf-build        marks the folder as ours: we never write into a folder without it
       current -> releases/<id>  symlink, swapped atomically when a build succeeds
       releases/<id>/store/      the Oxigraph (RocksDB) store
-      releases/<id>/report.json counts per class and graph, warnings, timings, content hash
+      releases/<id>/report.json counts per class and graph, warnings, timings, content hash, input hashes
+      releases/<id>/default-graph.nt the data's own default graph (the document descriptions), as read:
+                                in the store it is mixed with the facts of the claims; incremental
+                                validation needs it as it was
 
 A build is written into a fresh release folder and only then made current by replacing the symlink in one
 rename, so a failed or interrupted build (Ctrl-C, crash, disk full) leaves the previous build as it was.
@@ -41,6 +44,7 @@ __all__ = ["LAYOUT", "BuildReport", "build", "current_release", "open_store", "r
 MARKER = ".kennisgraaf-build"
 KEEP_RELEASES = 2
 LAYOUT = 2  # report.json's "layout": 2 since the default graph holds each fact once (1: it held only documents)
+DEFAULT_GRAPH = "default-graph.nt"
 
 
 @dataclass
@@ -94,10 +98,12 @@ def build(settings: Settings | None = None, progress: Callable[[str], None] | No
 
     step = time.perf_counter()
     _say(progress, "writing the store")
+    default_graph = graph.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
     state_each_fact_once(graph.store)
     release = build_dir / "releases" / f".tmp-{uuid.uuid4().hex}"
     try:
         release.mkdir(parents=True)
+        (release / DEFAULT_GRAPH).write_bytes(default_graph)
         dump = graph.store.dump(format=ox.RdfFormat.N_QUADS)
         assert dump is not None
         _write_store(release / "store", dump)
@@ -162,6 +168,8 @@ def _prune(build_dir: Path) -> None:
 def _report_data(settings: Settings, graph: Any, report: Any, nquads: bytes, timings: dict[str, float]) -> dict:
     from dataclasses import asdict
 
+    from ..graph.files import discover
+
     lines = sorted(line for line in nquads.split(b"\n") if line)
     return {
         "layout": LAYOUT,
@@ -171,6 +179,10 @@ def _report_data(settings: Settings, graph: Any, report: Any, nquads: bytes, tim
         "inputs": [
             {"file": f.display(settings.project_dir), "sha256": hashlib.sha256(f.path.read_bytes()).hexdigest()}
             for f in graph.files
+        ],
+        "shapes": [
+            {"file": f.display(settings.project_dir), "sha256": hashlib.sha256(f.path.read_bytes()).hexdigest()}
+            for f in discover(settings, "shapes")
         ],
         "counts": _counts(graph.store),
         "warnings": [asdict(p) for p in report.warnings],

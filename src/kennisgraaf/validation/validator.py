@@ -22,7 +22,8 @@ from ..graph.loading import LoadedGraph, load
 from ..namespaces import prefixes
 from . import shacl_sparql
 
-__all__ = ["SEVERITY_WORDS", "Problem", "ValidationReport", "format_report", "validate", "validate_graph"]
+__all__ = ["SEVERITY_WORDS", "Problem", "ValidationReport", "finish_report", "format_report",
+           "quotes_not_in_their_document", "shapes_graph", "validate", "validate_graph"]
 
 SH = "http://www.w3.org/ns/shacl#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -65,6 +66,9 @@ class ValidationReport:
     lang: str
     seconds: float
     report_graph: Any = field(repr=False, default=None)
+    # "full": the whole graph was validated; "incremental": only the entries, against the current build
+    method: str = "full"
+    why_full: str | None = None  # with entries validated in full: why not incrementally
 
     @property
     def violations(self) -> list[Problem]:
@@ -104,7 +108,7 @@ def validate_graph(graph: LoadedGraph, lang: str = "nl", only_files: bool = Fals
     import pyshacl
 
     started = time.perf_counter()
-    shapes = _shapes_graph(graph.settings)
+    shapes = shapes_graph(graph.settings)
     data = graph.to_rdflib()
     store = shacl_sparql.flat_store(graph)
     shacl_sparql.resolve_targets(shapes, store)
@@ -116,7 +120,15 @@ def validate_graph(graph: LoadedGraph, lang: str = "nl", only_files: bool = Fals
         inplace=True,
     )
     shacl_sparql.merge_results(report_graph, sparql_results)
-    shacl_sparql.merge_results(report_graph, _quotes_not_in_their_document(graph))
+    shacl_sparql.merge_results(report_graph, quotes_not_in_their_document(graph))
+    return finish_report(report_graph, data, shapes, graph, lang, only_files, started)
+
+
+def finish_report(report_graph: Any, data: Any, shapes: Any, graph: LoadedGraph, lang: str, only_files: bool,
+                  started: float) -> ValidationReport:
+    """pyshacl's report (with the results merged into it) as a ValidationReport: each result placed at its file
+    and line, with its message; with `only_files`, only the results located in the graph's extra files.
+    `data` is the data graph the results came from (for the names of the focus nodes)."""
     search = graph.extra_files if only_files else graph.paths()
     problems = []
     for result in _results(report_graph):
@@ -132,7 +144,8 @@ def validate_graph(graph: LoadedGraph, lang: str = "nl", only_files: bool = Fals
     return report
 
 
-def _shapes_graph(settings: Settings) -> Any:
+def shapes_graph(settings: Settings) -> Any:
+    """The shapes of the project as an rdflib Graph."""
     import rdflib
 
     from ..graph.loading import TermConverter
@@ -147,7 +160,7 @@ def _shapes_graph(settings: Settings) -> Any:
 _QUOTE_SHAPE = "https://w3id.org/kennisgraaf/def/shapes/QuoteInDocumentShape"
 
 
-def _quotes_not_in_their_document(graph: LoadedGraph) -> Any:
+def quotes_not_in_their_document(graph: LoadedGraph) -> Any:
     """Validation results (an rdflib Graph) for each kg:quote not found in its document's text. Skipped when
     the project has no folder of source texts (the benchmarks' synthetic projects)."""
     import pyoxigraph as ox

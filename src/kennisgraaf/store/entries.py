@@ -1,0 +1,94 @@
+"""Validating entries: against the current build when it is the graph they go into, else the whole graph.
+
+`validate(settings, files)` is what `kennisgraaf validate FILE` and `kennisgraaf.validate()` run. With files,
+and a current build made from the same ontology, data and shapes as the project has now (apart from the files
+themselves: new ones, or ones unchanged since the build), the files are validated incrementally against the
+built store (validation/incremental.py: well under a second at a million triples); otherwise, or when the
+incremental path says it cannot give the same answer, the whole graph is validated as before (about two minutes
+at a million triples). Both give the same problems; the report's `method` says which was used and `why_full`
+why not incrementally.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+import pyoxigraph as ox
+
+from ..config import Settings
+from ..errors import NotBuiltError
+from ..graph.files import data_files, discover
+from ..validation.incremental import Built, NotIncremental, validate_entries
+from ..validation.validator import ValidationReport
+from ..validation.validator import validate as validate_in_full
+from .builds import DEFAULT_GRAPH, current_release
+
+__all__ = ["built_for", "validate"]
+
+
+def validate(settings: Settings | None = None, files: Iterable[Path | str] = (), lang: str | None = None
+             ) -> ValidationReport:
+    """Validate the project's graph; with `files`, validate those new or changed entries in the context of the
+    graph, reporting only problems written in them (incrementally against the current build when it fits).
+
+    >>> validate().conforms
+    True
+    """
+    settings = settings or Settings.load()
+    files = list(files)
+    why = None
+    if files:
+        try:
+            return validate_entries(settings, files, built_for(settings, files), lang)
+        except NotIncremental as reason:
+            why = str(reason)
+    report = validate_in_full(settings, files, lang)
+    report.why_full = why
+    return report
+
+
+def built_for(settings: Settings, files: Iterable[Path | str]) -> Built:
+    """The current build, for validating `files` against it; NotIncremental when there is none, or it was made
+    from other ontology, data or shapes than the project has now (apart from `files`)."""
+    try:
+        release = current_release(settings)
+    except NotBuiltError:
+        raise NotIncremental("there is no current build") from None
+    try:
+        report = json.loads((release / "report.json").read_text("utf-8"))
+        default_graph = (release / DEFAULT_GRAPH).read_bytes()
+    except (OSError, ValueError):
+        raise NotIncremental("the build keeps no default graph of its own (made by an older version)") from None
+    if "shapes" not in report or report.get("base_iri") != settings.base_iri:
+        raise NotIncremental("the build was made with other settings or by an older version")
+    extra = [Path(f).resolve() for f in files]
+    sources = data_files(settings, extra)
+    entries = {f.path for f in sources if any(f.path == e or f.path.is_relative_to(e) for e in extra)}
+    inputs = {i["file"]: i["sha256"] for i in report["inputs"]}
+    now: dict[str, str] = {}  # the ontology and data files apart from the entries
+    built_entries = set()
+    for source in sources:
+        name = source.display(settings.project_dir)
+        if source.path not in entries:
+            now[name] = _sha256(source.path)
+        elif name in inputs:  # an entry the build already read: the same, or changed since
+            if inputs[name] != _sha256(source.path):
+                raise NotIncremental(f"{name} has changed since the build")
+            built_entries.add(source.path)
+    entry_names = {s.display(settings.project_dir) for s in sources if s.path in entries}
+    if now != {name: sha for name, sha in inputs.items() if name not in entry_names}:
+        raise NotIncremental("the ontology or data have changed since the build")
+    shapes = {s.display(settings.project_dir): _sha256(s.path) for s in discover(settings, "shapes")}
+    if shapes != {i["file"]: i["sha256"] for i in report["shapes"]}:
+        raise NotIncremental("the shapes have changed since the build")
+    store = ox.Store.read_only(str(release / "store"))
+    triples = list(ox.parse(default_graph, ox.RdfFormat.N_TRIPLES)) if default_graph else []
+    return Built(store, [ox.Triple(q.subject, q.predicate, q.object) for q in triples], report["warnings"],
+                 built_entries)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+

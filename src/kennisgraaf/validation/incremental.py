@@ -1,0 +1,505 @@
+"""Validating new or changed entries against the built graph, without validating the whole graph again.
+
+`validate(settings, files)` with files loads the whole graph, validates all of it and keeps the problems placed
+in the files (`only_files`): about two minutes at a million triples. `validate_entries` gives the same problems
+from the entries and the current build: it validates only the nodes that can have a problem placed in the files,
+on the triples of the built store the shapes can look at for those nodes.
+
+What "the same problems" means: the validation results whose focus node, or else whose value, is an IRI written
+in the files (that is where `only_files` places a problem), each with the same focus, path, value, shape,
+severity, message, file and line.
+
+How:
+
+1. The entries are read alone. Their IRIs (as written) are the candidates, with their blank nodes, and two more
+   kinds of node that can have a problem placed in the files without being written there: (a) the focus of a
+   result of the build's own validation whose value is written in the files (the build keeps those results: its
+   warnings; it has no violations, or it would not have been built), and (b) the focus nodes of a SPARQL
+   constraint whose ?value is written in the files, when what that constraint reads can be changed by the
+   entries beyond the node's own triples (DuplicateShape: an entry adds a second thing with the same name):
+   that constraint is run with ?value bound to the written IRIs.
+   Any other node keeps the results it has in the build: it is not written in the entries, so its own triples
+   are the same, and every rule that looks further than a node's own triples is one of the cases above or
+   cannot gain a result by adding triples (sh:class). A rule where this is not so makes `NotIncremental`.
+2. The neighbourhood of the candidates is read from the built store: the steps of reach.py, found from the
+   shapes (their targets, paths, nested shapes and SPARQL), run to a fixpoint. The built store's default graph
+   holds every fact once, which is the flat graph validation sees; kg:statedIn is derived for the nodes that need
+   it as graph/loading.py derives it, from the store's named graphs and the data's default graph as read (kept
+   by the build).
+3. Each shape's targets are found among the candidates (in Oxigraph, on the neighbourhood) and given to it as
+   sh:targetNode; then the same steps as a full validation: the SPARQL constraints in Oxigraph, pyshacl on an
+   rdflib copy of the neighbourhood, the quotes against their documents, and the same placing of each result.
+
+Rules that look at the whole graph, and how each gets the same answer:
+- KnownIriShape (an IRI used must be declared somewhere): its target asks whether the IRI is used as an object
+  anywhere (one incoming triple is fetched per candidate) and whether it has a type (its own triples).
+- ProvenanceShape, IriPatternShape, ClaimGraphShape (kg:statedIn): derived per node from every named graph of
+  the store holding a triple about it, and from the data's default graph as read.
+- DuplicateShape (same name, same class): its target groups every thing of the candidate's class by name, so
+  the step fetches every instance of that class with its names (FILTER ?class IN (...) keeps it to those
+  classes); candidates of kind (b) above.
+- BudgetShape_value_sum (allocations within the budget): the allocations pointing to a budget (incoming).
+- "A claim is written once": a graph of the entries that is already in the build is the error a full load
+  gives (with its file and line); where that check cannot tell (not TriG), `NotIncremental`.
+- QuoteInDocumentShape: the candidates' quotes against the documents of the data's default graph as read.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..config import Settings
+from ..graph.files import check_graphs_written_once, data_files, load_files, written_iris
+from ..graph.loading import CLAIM, NO_CLAIM, RDF_TYPE, SOURCE_DOCUMENT, STATED_IN, LoadedGraph, TermConverter
+from ..namespaces import prefixes
+from ..sparqltext import bind_rows
+from . import reach, shacl_sparql
+from .reach import NotIncremental, Plan, Step
+from .validator import ValidationReport, finish_report, quotes_not_in_their_document, shapes_graph
+
+__all__ = ["Built", "NotIncremental", "validate_entries"]
+
+SH = "http://www.w3.org/ns/shacl#"
+KG = "https://w3id.org/kennisgraaf/def/"
+QUOTE = KG + "quote"
+WAS_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_VALUE_COMPONENTS = ("datatype", "nodeKind", "minExclusive", "minInclusive", "maxExclusive", "maxInclusive",
+                     "minLength", "maxLength", "pattern", "languageIn", "in", "node", "not", "and", "or", "xone",
+                     "equals", "disjoint", "lessThan", "lessThanOrEquals")
+
+
+@dataclass
+class Built:
+    """What incremental validation needs of the current build: its store (opened read-only), the data's own
+    default graph as it was read (`default_graph`, triples), the build's warnings (Problem dicts), and which of
+    the entries are already part of it, unchanged (`built_entries`)."""
+
+    store: ox.Store
+    default_graph: list[ox.Triple]
+    warnings: list[dict[str, Any]]
+    built_entries: set[Path] = field(default_factory=set)
+
+
+def validate_entries(settings: Settings, files: Iterable[Path | str], built: Built,
+                     lang: str | None = None) -> ValidationReport:
+    """The problems a full validation places in `files`, found from the files and the current build only.
+    Raises NotIncremental when that cannot be done the same way (the caller then validates in full)."""
+    import pyshacl
+    import rdflib
+
+    started = time.perf_counter()
+    lang = lang or settings.language
+    extra = [Path(f).resolve() for f in files]
+    sources = data_files(settings, extra)
+    entries = [f for f in sources if any(f.path == e or f.path.is_relative_to(e) for e in extra)]
+    entry_store = ox.Store()
+    load_files(entry_store, entries, settings)
+    graph = LoadedGraph(entry_store, sources, settings, [f.path for f in entries])
+    graph.to_rdflib()  # an ill-typed literal is an InputError, as in a full load
+    _check_graphs(entries, sources, entry_store, built, settings)
+
+    shapes = shapes_graph(settings)
+    if next(shapes.subjects(rdflib.SH.severity, rdflib.SH.Info), None) is not None:
+        raise NotIncremental("a shape of severity sh:Info (the build keeps only its warnings)")
+    written = written_iris(graph.extra_files)
+    hood = Neighbourhood(built, entry_store)
+    candidates: set[Any] = {ox.NamedNode(iri) for iri in written}
+    candidates |= {term for quad in entry_store for term in (quad.subject, quad.object)
+                   if isinstance(term, ox.BlankNode)}
+    candidates |= _foci_of_built_results(built.warnings, written, settings.base_iri)
+
+    targeted = [s for s in _shapes(shapes) if reach.has_targets(shapes, s)]
+    plans = {s: (reach.target_plan(shapes, s), reach.shape_plan(shapes, s)) for s in targeted}
+    entry_predicates = {q.predicate.value for q in entry_store}
+    candidates |= _valued_foci(shapes, targeted, plans, entry_predicates, written, hood)
+
+    plan = Plan([Step(reach.START, "_all", predicates=None)])  # a focus node's own triples: its name, ...
+    for target_plan, shape_plan in plans.values():
+        plan.extend(target_plan)
+        plan.extend(shape_plan)
+    hood.run(plan, candidates)
+    store = hood.oxigraph()
+    _select_targets(shapes, targeted, store, candidates)
+    shacl_sparql.lift_property_shapes(shapes)
+    sparql_results = shacl_sparql.run_constraints(shapes, store)
+    data = hood.rdflib()
+    _, report_graph, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True,
+        inplace=True,
+    )
+    shacl_sparql.merge_results(report_graph, sparql_results)
+    shacl_sparql.merge_results(report_graph, quotes_not_in_their_document(hood.quote_graph(graph, candidates)))
+    report = finish_report(report_graph, data, shapes, graph, lang, True, started)
+    report.method = "incremental"
+    return report
+
+
+# ------------------------------------------------------------------ checks before validating
+
+
+def _check_graphs(entries: list[Any], sources: list[Any], entry_store: ox.Store, built: Built,
+                  settings: Settings) -> None:
+    """A claim (named graph) of the entries that the build already holds: the error a full load gives."""
+    if built.built_entries:
+        new = ox.Store()
+        load_files(new, [f for f in entries if f.path not in built.built_entries], settings)
+    else:
+        new = entry_store
+    new_graphs = [g for g in new.named_graphs() if isinstance(g, ox.NamedNode)]
+    clashes = [g for g in new_graphs if built.store.contains_named_graph(g)]
+    if clashes:
+        check_graphs_written_once(sources)  # raises the error of a full load, with the file and line
+        raise NotIncremental(f"the entries add to a graph the build has, {clashes[0]} (not written in TriG)")
+    check_graphs_written_once(entries)
+
+
+def _shapes(shapes: Any) -> list[Any]:
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    found = set(shapes.subjects(rdflib.RDF.type, sh.NodeShape)) | set(shapes.subjects(rdflib.RDF.type, sh.PropertyShape))
+    for name in ("targetNode", "targetClass", "targetSubjectsOf", "targetObjectsOf", "target"):
+        found |= set(shapes.subjects(sh[name], None))
+    return sorted(found, key=str)
+
+
+# ------------------------------------------------------------------ candidates beyond the written IRIs
+
+
+def _foci_of_built_results(warnings: list[dict[str, Any]], written: set[str], base_iri: str) -> set[Any]:
+    """Focus nodes of the build's results whose value is an IRI written in the entries: a full validation
+    places those results in the entries too. (Values are kept as shown: prefixed names or <IRI>s.)"""
+    table = prefixes(base_iri)
+    found = set()
+    for warning in warnings:
+        value = warning.get("value") or ""
+        if value.startswith("<") and value.endswith(">"):
+            iri = value[1:-1]
+        elif ":" in value and value.split(":", 1)[0] in table:
+            name, local = value.split(":", 1)
+            iri = table[name] + local
+        else:
+            iri = value
+        if iri in written:
+            focus = warning["focus"]
+            if not focus.startswith(("http", "urn")):
+                raise NotIncremental(f"a result of the build on a blank node ({focus})")
+            found.add(ox.NamedNode(focus))
+    return found
+
+
+def _valued_foci(shapes: Any, targeted: list[Any], plans: dict[Any, tuple[Plan, Plan]], entry_predicates: set[str],
+                 written: set[str], hood: Neighbourhood) -> set[Any]:
+    """Focus nodes not written in the entries that can get a new result whose value is written there: those of
+    SPARQL constraints with a ?value whose reach the entries change (run with ?value bound to the written
+    IRIs). Raises NotIncremental for core constraints of that kind (none in the shapes today)."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    found: set[Any] = set()
+    values = sorted(ox.NamedNode(iri) for iri in written)
+    for shape in targeted:
+        target_plan, shape_plan = plans[shape]
+        changed_target = target_plan.changed_by(entry_predicates)
+        for constraint in shapes.objects(shape, sh.sparql):
+            text = reach.constraint_text(shapes, shape, constraint)
+            constraint_plan = reach.sparql_plan(text)
+            if not (changed_target or constraint_plan.changed_by(entry_predicates)) or "?value" not in text:
+                continue
+            inverted = reach.sparql_plan(text, start="value", bound="value")
+            hood.run(inverted, set(values), "value")
+            query = bind_rows(text.replace("$this", "?this"), "value", values)
+            for row in hood.oxigraph().query(query):  # type: ignore[union-attr]
+                found.add(row["this"])
+        _check_core_values(shapes, shape, changed_target, entry_predicates)
+    return found
+
+
+def _check_core_values(shapes: Any, shape: Any, changed_target: bool, entry_predicates: set[str]) -> None:
+    """A core constraint that reports a value node of a focus node not written in the entries, where the
+    entries can change what it reads (a path or nested shape beyond the node's own triples, or its targets):
+    not handled incrementally. sh:class is not one: adding triples can only satisfy it."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    members = [shape, *shapes.objects(shape, sh.property)]
+    for member in members:
+        path = shapes.value(member, sh.path)
+        if path is None or not any(next(shapes.objects(member, sh[c]), None) is not None for c in _VALUE_COMPONENTS):
+            continue
+        plan = reach.shape_plan(shapes, member, sparql=False)
+        if changed_target or plan.changed_by(entry_predicates):
+            raise NotIncremental(f"{member}: a value constraint whose reach the entries change")
+
+
+# ------------------------------------------------------------------ focus nodes
+
+
+def _select_targets(shapes: Any, targeted: list[Any], store: ox.Store, candidates: set[Any]) -> None:
+    """Replace each shape's targets by sh:targetNode for each candidate it selects (evaluated on the
+    neighbourhood, which holds what the targets read about the candidates)."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    converter = TermConverter()
+    named = sorted((c for c in candidates if isinstance(c, ox.NamedNode)), key=str)
+    blank = {c for c in candidates if isinstance(c, ox.BlankNode)}
+    for shape in targeted:
+        nodes: set[Any] = set()
+        for node in shapes.objects(shape, sh.targetNode):
+            term = _to_ox(node)
+            if term in candidates:
+                nodes.add(term)
+        queries = []
+        classes = list(shapes.objects(shape, sh.targetClass))
+        if (shape, rdflib.RDF.type, rdflib.RDFS.Class) in shapes:
+            classes.append(shape)
+        queries += [f"SELECT DISTINCT ?this WHERE {{ ?this <{RDF_TYPE}>/<{reach.SUBCLASS_OF}>* <{c}> }}"
+                    for c in classes]
+        queries += [f"SELECT DISTINCT ?this WHERE {{ ?this <{p}> ?object }}"
+                    for p in shapes.objects(shape, sh.targetSubjectsOf)]
+        queries += [f"SELECT DISTINCT ?this WHERE {{ ?subject <{p}> ?this }}"
+                    for p in shapes.objects(shape, sh.targetObjectsOf)]
+        for target in shapes.objects(shape, sh.target):
+            queries.append(reach.prefix_block(shapes, target) + str(shapes.value(target, sh.select)))
+        for query in queries:
+            if named:
+                nodes.update(row["this"] for row in store.query(bind_rows(query, "this", named)))  # type: ignore[union-attr]
+            if blank:
+                nodes.update(row["this"] for row in store.query(query) if row["this"] in blank)  # type: ignore[union-attr]
+        for target in list(shapes.objects(shape, sh.target)):
+            for triple in list(shapes.triples((target, None, None))):
+                shapes.remove(triple)
+        for name in ("targetNode", "targetClass", "targetSubjectsOf", "targetObjectsOf", "target"):
+            shapes.remove((shape, sh[name], None))
+        if (shape, rdflib.RDF.type, rdflib.RDFS.Class) in shapes:
+            raise NotIncremental(f"{shape}: an implicit class target")
+        for node in nodes - {None}:
+            shapes.add((shape, sh.targetNode, converter.term(node)))
+
+
+def _to_ox(term: Any) -> Any:
+    import rdflib
+
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    return ox.BlankNode(str(term))
+
+
+# ------------------------------------------------------------------ the neighbourhood
+
+
+class Neighbourhood:
+    """Triples of the built graph plus the entries, read around some nodes by running `Plan`s; with the derived
+    kg:statedIn of the nodes whose own triples were read."""
+
+    def __init__(self, built: Built, entries: ox.Store) -> None:
+        self.built = built.store
+        self.entries = entries
+        self.triples: set[tuple[Any, Any, Any]] = set()
+        self.nodes: dict[str, set[Any]] = {}
+        self._done: dict[tuple[Step, Any], list[Any]] = {}
+        self._claims: dict[Any, bool] = {}
+        self._store: ox.Store | None = None
+        self._added: list[tuple[Any, Any, Any]] = []
+        default = ox.DefaultGraph()
+        own_default = [ox.Triple(q.subject, q.predicate, q.object) for q in entries.quads_for_pattern(None, None, None, default)]
+        self.default_graph = list(built.default_graph) + own_default
+        documents = {t.subject for t in self.default_graph
+                     if t.predicate.value == RDF_TYPE and t.object == ox.NamedNode(SOURCE_DOCUMENT)}
+        self._unclaimed = {t.subject for t in self.default_graph
+                           if isinstance(t.subject, ox.NamedNode) and t.subject not in documents}
+        self._stated_in = ox.NamedNode(STATED_IN)
+        self._no_claim = ox.NamedNode(NO_CLAIM)
+
+    # running plans
+
+    def run(self, plan: Plan, start: set[Any], start_var: str = reach.START) -> None:
+        """Read the triples `plan` needs for the nodes `start` (bound to its start variable)."""
+        by_source: dict[str, list[Step]] = {}
+        for step in plan.steps:
+            by_source.setdefault(step.source, []).append(step)
+            if step.transitive:  # and again from what it found
+                again = Step(step.target, step.target, step.forward, step.predicates)
+                by_source.setdefault(step.target, []).append(again)
+        work: list[tuple[str, Any]] = []
+
+        def bind(var: str, node: Any) -> None:
+            found = self.nodes.setdefault(var, set())
+            if node not in found:
+                found.add(node)
+            work.append((var, node))
+
+        for node in start:
+            bind(start_var, node)
+        for var, terms in plan.constants.items():
+            for term in terms:
+                bind(var, _to_ox(term))
+        seen: set[tuple[str, Any]] = set()
+        while work:
+            var, node = work.pop()
+            if (var, node) in seen:
+                continue
+            seen.add((var, node))
+            for step in by_source.get(var, ()):
+                if not _passes(step, node):
+                    continue
+                if step.identity:
+                    bind(step.target, node)
+                    continue
+                if step.reflexive:
+                    bind(step.target, node)
+                for other in self._follow(step, node):
+                    bind(step.target, other)
+
+    def _follow(self, step: Step, node: Any) -> list[Any]:
+        key = (step, node)
+        if key in self._done:
+            return self._done[key]
+        if step.forward:
+            triples = self.outgoing(node, step.predicates, step.existential)
+        else:
+            triples = self.incoming(node, step.predicates, step.existential)
+        for triple in triples:
+            self._add(triple)
+        if step.predicate:
+            ends = [t[1] for t in triples]
+        else:
+            ends = [t[2] for t in triples] if step.forward else [t[0] for t in triples]
+        self._done[key] = ends
+        return ends
+
+    def _add(self, triple: tuple[Any, Any, Any]) -> None:
+        if triple not in self.triples:
+            self.triples.add(triple)
+            self._added.append(triple)
+
+    # reading the stores
+
+    def outgoing(self, node: Any, predicates: frozenset[str] | None, existential: bool = False) -> list[Any]:
+        if isinstance(node, ox.Literal):
+            return []
+        found: list[Any] = []
+        wanted = [None] if predicates is None else [ox.NamedNode(p) for p in sorted(predicates) if p != STATED_IN]
+        for predicate in wanted:
+            for store, graph in ((self.entries, None), (self.built, ox.DefaultGraph())):
+                for quad in store.quads_for_pattern(node, predicate, None, graph):
+                    found.append((quad.subject, quad.predicate, quad.object))
+                    if existential:
+                        break
+                if existential and found:
+                    break
+        if predicates is None or STATED_IN in predicates:
+            found += [(node, self._stated_in, where) for where in self.stated_in(node)]
+        return list(dict.fromkeys(found))
+
+    def incoming(self, node: Any, predicates: frozenset[str] | None, existential: bool = False) -> list[Any]:
+        found: list[Any] = []
+        wanted = [None] if predicates is None else [ox.NamedNode(p) for p in sorted(predicates) if p != STATED_IN]
+        for predicate in wanted:
+            for store, graph in ((self.entries, None), (self.built, ox.DefaultGraph())):
+                for quad in store.quads_for_pattern(None, predicate, node, graph):
+                    found.append((quad.subject, quad.predicate, quad.object))
+                    if existential:
+                        break
+                if existential and found:
+                    break
+        if (predicates is None or STATED_IN in predicates) and not (existential and found):
+            for subject in self.stated_about(node):
+                found.append((subject, self._stated_in, node))
+                if existential:
+                    break
+        return list(dict.fromkeys(found))
+
+    def is_claim(self, graph: Any) -> bool:
+        if graph not in self._claims:
+            quad = ox.Quad(graph, ox.NamedNode(RDF_TYPE), ox.NamedNode(CLAIM), graph)
+            self._claims[graph] = quad in self.entries or quad in self.built
+        return self._claims[graph]
+
+    def stated_in(self, node: Any) -> set[Any]:
+        """The kg:statedIn of a node, derived as graph/loading.py does: each claim holding a triple about it,
+        and kg:noClaim when the data's default graph has one (unless it describes a source document)."""
+        where = set()
+        for store in (self.entries, self.built):
+            for quad in store.quads_for_pattern(node, None, None, None):
+                if isinstance(quad.graph_name, ox.NamedNode) and self.is_claim(quad.graph_name):
+                    where.add(quad.graph_name)
+        if node in self._unclaimed:
+            where.add(self._no_claim)
+        return where
+
+    def stated_about(self, graph: Any) -> set[Any]:
+        """The nodes with kg:statedIn `graph`."""
+        if graph == self._no_claim:
+            return set(self._unclaimed)
+        if not isinstance(graph, ox.NamedNode) or not self.is_claim(graph):
+            return set()
+        return {q.subject for store in (self.entries, self.built) for q in store.quads_for_pattern(None, None, None, graph)}
+
+    # the neighbourhood as stores
+
+    def oxigraph(self) -> ox.Store:
+        """The neighbourhood in an in-memory Oxigraph store, in its default graph (kept up to date)."""
+        if self._store is None:
+            self._store = ox.Store()
+        if self._added:
+            default = ox.DefaultGraph()
+            self._store.bulk_extend(ox.Quad(s, p, o, default) for s, p, o in self._added)
+            self._added = []
+        return self._store
+
+    def rdflib(self) -> Any:
+        import rdflib
+
+        converter = TermConverter()
+        graph = rdflib.Graph()
+        for s, p, o in self.triples:
+            graph.add((converter.term(s), converter.term(p), converter.term(o)))
+        return graph
+
+    def quote_graph(self, entries: LoadedGraph, candidates: set[Any]) -> LoadedGraph:
+        """What the quote check reads, for the candidates: the data's default graph as read (the documents) and
+        the quotes and sources of the candidate claims in their graphs."""
+        store = ox.Store()
+        default = ox.DefaultGraph()
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in self.default_graph)
+        store.bulk_extend(list(self.entries))
+        for node in candidates:
+            if not isinstance(node, ox.NamedNode):
+                continue
+            for predicate in (QUOTE, WAS_DERIVED_FROM):
+                store.bulk_extend([q for q in self.built.quads_for_pattern(node, ox.NamedNode(predicate), None, None)
+                                   if isinstance(q.graph_name, ox.NamedNode)])
+        return LoadedGraph(store, entries.files, entries.settings, entries.extra_files)
+
+
+def _passes(step: Step, node: Any) -> bool:
+    """Whether a node passes the step's filters (SPARQL semantics, as rdflib evaluates them; an error keeps it:
+    looking up more than needed is safe)."""
+    if not step.keep:
+        return True
+    import rdflib
+    from rdflib.plugins.sparql.evalutils import _ebv
+    from rdflib.plugins.sparql.sparql import FrozenBindings, QueryContext
+
+    bindings = FrozenBindings(QueryContext(rdflib.Graph()), {rdflib.Variable(step.keep_name): TermConverter().term(node)})
+    for expr in step.keep:
+        try:
+            if not _ebv(expr, bindings):
+                return False
+        except Exception:  # noqa: BLE001 - rdflib's evaluation failing on a filter: keep the node
+            continue
+    return True

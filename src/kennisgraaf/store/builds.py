@@ -14,6 +14,8 @@ Layout of the build folder::
       releases/<id>/default-graph.nt the data's own default graph (the document descriptions), as read:
                                 in the store it is mixed with the facts of the claims; incremental
                                 validation needs it as it was
+      releases/<id>/reach.json  how far the shapes look from a focus node (validation/reach.py), for
+                                incremental validation
 
 A build is written into a fresh release folder and only then made current by replacing the symlink in one
 rename, so a failed or interrupted build (Ctrl-C, crash, disk full) leaves the previous build as it was.
@@ -45,6 +47,7 @@ MARKER = ".kennisgraaf-build"
 KEEP_RELEASES = 2
 LAYOUT = 2  # report.json's "layout": 2 since the default graph holds each fact once (1: it held only documents)
 DEFAULT_GRAPH = "default-graph.nt"
+REACH = "reach.json"
 
 
 @dataclass
@@ -104,6 +107,7 @@ def build(settings: Settings | None = None, progress: Callable[[str], None] | No
     try:
         release.mkdir(parents=True)
         (release / DEFAULT_GRAPH).write_bytes(default_graph)
+        (release / REACH).write_text(json.dumps(_reach(settings)) + "\n", "utf-8")
         dump = graph.store.dump(format=ox.RdfFormat.N_QUADS)
         assert dump is not None
         _write_store(release / "store", dump)
@@ -125,6 +129,16 @@ def state_each_fact_once(store: ox.Store) -> None:
     """Put every triple of the named graphs into the default graph, where a store holds it once however many
     claims state it."""
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def _reach(settings: Settings) -> dict[str, Any]:
+    from ..validation.reach import NotIncremental, analyse
+    from ..validation.validator import shapes_graph
+
+    try:
+        return analyse(shapes_graph(settings)).to_json()
+    except NotIncremental as reason:
+        return {"not_incremental": str(reason)}
 
 
 def _say(progress: Callable[[str], None] | None, message: str) -> None:

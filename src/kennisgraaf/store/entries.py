@@ -21,9 +21,10 @@ from ..config import Settings
 from ..errors import NotBuiltError
 from ..graph.files import data_files, discover
 from ..validation.incremental import Built, NotIncremental, validate_entries
+from ..validation.reach import Analysis
 from ..validation.validator import ValidationReport
 from ..validation.validator import validate as validate_in_full
-from .builds import DEFAULT_GRAPH, current_release
+from .builds import DEFAULT_GRAPH, REACH, current_release
 
 __all__ = ["built_for", "validate"]
 
@@ -83,10 +84,19 @@ def built_for(settings: Settings, files: Iterable[Path | str]) -> Built:
     shapes = {s.display(settings.project_dir): _sha256(s.path) for s in discover(settings, "shapes")}
     if shapes != {i["file"]: i["sha256"] for i in report["shapes"]}:
         raise NotIncremental("the shapes have changed since the build")
+    analysis = None
+    try:
+        kept = json.loads((release / REACH).read_text("utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    if "not_incremental" in kept:
+        raise NotIncremental(kept["not_incremental"])
+    if kept:
+        analysis = Analysis.from_json(kept)  # None when made by another version: made again
     store = ox.Store.read_only(str(release / "store"))
     triples = list(ox.parse(default_graph, ox.RdfFormat.N_TRIPLES)) if default_graph else []
     return Built(store, [ox.Triple(q.subject, q.predicate, q.object) for q in triples], report["warnings"],
-                 built_entries)
+                 built_entries, analysis)
 
 
 def _sha256(path: Path) -> str:

@@ -69,9 +69,6 @@ SH = "http://www.w3.org/ns/shacl#"
 KG = "https://w3id.org/kennisgraaf/def/"
 QUOTE = KG + "quote"
 WAS_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"
-_VALUE_COMPONENTS = ("datatype", "nodeKind", "minExclusive", "minInclusive", "maxExclusive", "maxInclusive",
-                     "minLength", "maxLength", "pattern", "languageIn", "in", "node", "not", "and", "or", "xone",
-                     "equals", "disjoint", "lessThan", "lessThanOrEquals")
 
 
 @dataclass
@@ -84,6 +81,7 @@ class Built:
     default_graph: list[ox.Triple]
     warnings: list[dict[str, Any]]
     built_entries: set[Path] = field(default_factory=set)
+    analysis: reach.Analysis | None = None  # the reach of its shapes, when the build kept it
 
 
 def validate_entries(settings: Settings, files: Iterable[Path | str], built: Built,
@@ -107,25 +105,23 @@ def validate_entries(settings: Settings, files: Iterable[Path | str], built: Bui
     shapes = shapes_graph(settings)
     if next(shapes.subjects(rdflib.SH.severity, rdflib.SH.Info), None) is not None:
         raise NotIncremental("a shape of severity sh:Info (the build keeps only its warnings)")
+    analysis = built.analysis or reach.analyse(shapes)
     written = written_iris(graph.extra_files)
     hood = Neighbourhood(built, entry_store)
     candidates: set[Any] = {ox.NamedNode(iri) for iri in written}
     candidates |= {term for quad in entry_store for term in (quad.subject, quad.object)
                    if isinstance(term, ox.BlankNode)}
     candidates |= _foci_of_built_results(built.warnings, written, settings.base_iri)
-
-    targeted = [s for s in _shapes(shapes) if reach.has_targets(shapes, s)]
-    plans = {s: (reach.target_plan(shapes, s), reach.shape_plan(shapes, s)) for s in targeted}
     entry_predicates = {q.predicate.value for q in entry_store}
-    candidates |= _valued_foci(shapes, targeted, plans, entry_predicates, written, hood)
+    candidates |= _valued_foci(analysis, entry_predicates, written, hood)
 
     plan = Plan([Step(reach.START, "_all", predicates=None)])  # a focus node's own triples: its name, ...
-    for target_plan, shape_plan in plans.values():
-        plan.extend(target_plan)
-        plan.extend(shape_plan)
+    for shape in analysis.targets:
+        plan.extend(analysis.targets[shape])
+        plan.extend(analysis.shapes[shape])
     hood.run(plan, candidates)
     store = hood.oxigraph()
-    _select_targets(shapes, targeted, store, candidates)
+    _select_targets(shapes, reach.targeted_shapes(shapes), store, candidates)
     shacl_sparql.lift_property_shapes(shapes)
     sparql_results = shacl_sparql.run_constraints(shapes, store)
     data = hood.rdflib()
@@ -159,16 +155,6 @@ def _check_graphs(entries: list[Any], sources: list[Any], entry_store: ox.Store,
     check_graphs_written_once(entries)
 
 
-def _shapes(shapes: Any) -> list[Any]:
-    import rdflib
-
-    sh = rdflib.Namespace(SH)
-    found = set(shapes.subjects(rdflib.RDF.type, sh.NodeShape)) | set(shapes.subjects(rdflib.RDF.type, sh.PropertyShape))
-    for name in ("targetNode", "targetClass", "targetSubjectsOf", "targetObjectsOf", "target"):
-        found |= set(shapes.subjects(sh[name], None))
-    return sorted(found, key=str)
-
-
 # ------------------------------------------------------------------ candidates beyond the written IRIs
 
 
@@ -194,48 +180,31 @@ def _foci_of_built_results(warnings: list[dict[str, Any]], written: set[str], ba
     return found
 
 
-def _valued_foci(shapes: Any, targeted: list[Any], plans: dict[Any, tuple[Plan, Plan]], entry_predicates: set[str],
-                 written: set[str], hood: Neighbourhood) -> set[Any]:
+def _valued_foci(analysis: reach.Analysis, entry_predicates: set[str], written: set[str],
+                 hood: Neighbourhood) -> set[Any]:
     """Focus nodes not written in the entries that can get a new result whose value is written there: those of
-    SPARQL constraints with a ?value whose reach the entries change (run with ?value bound to the written
-    IRIs). Raises NotIncremental for core constraints of that kind (none in the shapes today)."""
-    import rdflib
-
-    sh = rdflib.Namespace(SH)
+    SPARQL constraints with a ?value whose reach (or whose shape's targets) the entries change, found by running
+    the constraint with ?value bound to the written IRIs. A core constraint of that kind (none in the shapes
+    today: sh:class cannot gain results by adding triples) makes NotIncremental."""
     found: set[Any] = set()
-    values = sorted(ox.NamedNode(iri) for iri in written)
-    for shape in targeted:
-        target_plan, shape_plan = plans[shape]
-        changed_target = target_plan.changed_by(entry_predicates)
-        for constraint in shapes.objects(shape, sh.sparql):
-            text = reach.constraint_text(shapes, shape, constraint)
-            constraint_plan = reach.sparql_plan(text)
-            if not (changed_target or constraint_plan.changed_by(entry_predicates)) or "?value" not in text:
+    values = sorted((ox.NamedNode(iri) for iri in written), key=str)
+    for shape, constraints in analysis.constraints.items():
+        changed_target = analysis.targets[shape].changed_by(entry_predicates)
+        for constraint in constraints:
+            if not (changed_target or constraint.plan.changed_by(entry_predicates)):
                 continue
-            inverted = reach.sparql_plan(text, start="value", bound="value")
-            hood.run(inverted, set(values), "value")
-            query = bind_rows(text.replace("$this", "?this"), "value", values)
+            if constraint.unbounded:
+                raise NotIncremental(f"{shape}: its ?value cannot be followed back ({constraint.unbounded})")
+            if constraint.inverted is None:
+                continue  # no ?value, or a count: never a node written in the entries
+            hood.run(constraint.inverted, set(values), "value")
+            query = bind_rows(constraint.text.replace("$this", "?this"), "value", values)
             for row in hood.oxigraph().query(query):  # type: ignore[union-attr]
                 found.add(row["this"])
-        _check_core_values(shapes, shape, changed_target, entry_predicates)
+        for plan in analysis.values[shape]:
+            if changed_target or plan.changed_by(entry_predicates):
+                raise NotIncremental(f"{shape}: a constraint on value nodes whose reach the entries change")
     return found
-
-
-def _check_core_values(shapes: Any, shape: Any, changed_target: bool, entry_predicates: set[str]) -> None:
-    """A core constraint that reports a value node of a focus node not written in the entries, where the
-    entries can change what it reads (a path or nested shape beyond the node's own triples, or its targets):
-    not handled incrementally. sh:class is not one: adding triples can only satisfy it."""
-    import rdflib
-
-    sh = rdflib.Namespace(SH)
-    members = [shape, *shapes.objects(shape, sh.property)]
-    for member in members:
-        path = shapes.value(member, sh.path)
-        if path is None or not any(next(shapes.objects(member, sh[c]), None) is not None for c in _VALUE_COMPONENTS):
-            continue
-        plan = reach.shape_plan(shapes, member, sparql=False)
-        if changed_target or plan.changed_by(entry_predicates):
-            raise NotIncremental(f"{member}: a value constraint whose reach the entries change")
 
 
 # ------------------------------------------------------------------ focus nodes
@@ -282,6 +251,12 @@ def _select_targets(shapes: Any, targeted: list[Any], store: ox.Store, candidate
             raise NotIncremental(f"{shape}: an implicit class target")
         for node in nodes - {None}:
             shapes.add((shape, sh.targetNode, converter.term(node)))
+
+
+def _constant(text: str) -> Any:
+    """A term written as in N-Triples."""
+    quad = next(iter(ox.parse(f"<urn:s> <urn:p> {text} .".encode(), ox.RdfFormat.N_TRIPLES)))
+    return quad.object
 
 
 def _to_ox(term: Any) -> Any:
@@ -346,7 +321,7 @@ class Neighbourhood:
             bind(start_var, node)
         for var, terms in plan.constants.items():
             for term in terms:
-                bind(var, _to_ox(term))
+                bind(var, _constant(term))
         seen: set[tuple[str, Any]] = set()
         while work:
             var, node = work.pop()
@@ -486,20 +461,23 @@ class Neighbourhood:
         return LoadedGraph(store, entries.files, entries.settings, entries.extra_files)
 
 
-def _passes(step: Step, node: Any) -> bool:
-    """Whether a node passes the step's filters (SPARQL semantics, as rdflib evaluates them; an error keeps it:
-    looking up more than needed is safe)."""
-    if not step.keep:
-        return True
-    import rdflib
-    from rdflib.plugins.sparql.evalutils import _ebv
-    from rdflib.plugins.sparql.sparql import FrozenBindings, QueryContext
+_FILTERS = ox.Store()  # an empty store, to evaluate filter expressions in
+_PASSES: dict[tuple[str, str, Any], bool] = {}
 
-    bindings = FrozenBindings(QueryContext(rdflib.Graph()), {rdflib.Variable(step.keep_name): TermConverter().term(node)})
-    for expr in step.keep:
-        try:
-            if not _ebv(expr, bindings):
-                return False
-        except Exception:  # noqa: BLE001 - rdflib's evaluation failing on a filter: keep the node
-            continue
+
+def _passes(step: Step, node: Any) -> bool:
+    """Whether a node passes the step's filters, as Oxigraph evaluates them (an error, or a blank node, keeps
+    it: looking up more than needed is safe)."""
+    if not step.keep or isinstance(node, ox.BlankNode):
+        return True
+    for expression in step.keep:
+        key = (expression, step.keep_name, node)
+        if key not in _PASSES:
+            query = f"ASK {{ VALUES ?{step.keep_name} {{ {node} }} FILTER ({expression}) }}"
+            try:
+                _PASSES[key] = bool(_FILTERS.query(query))
+            except (SyntaxError, OSError, ValueError):
+                _PASSES[key] = True
+        if not _PASSES[key]:
+            return False
     return True

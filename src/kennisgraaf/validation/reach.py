@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["NotIncremental", "Plan", "Step", "shape_plan", "sparql_plan"]
+__all__ = ["Analysis", "NotIncremental", "Plan", "Step", "analyse", "shape_plan", "sparql_plan", "targeted_shapes"]
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -54,8 +54,8 @@ class Step:
 
     `existential`: one matching triple per node is enough. `transitive`: follow the step again from what it
     found (a path p* or p+); with `reflexive` the source nodes themselves go to `target` as well (p*, p?).
-    `keep`: filter expressions (rdflib algebra) on the source variable alone; a node failing one of them is not
-    looked up. `identity`: no triples, the nodes of `source` go to `target` (a nested shape). `predicate`: the
+    `keep`: filter expressions (SPARQL text) on the source variable alone (`keep_name`); a node failing one of
+    them is not looked up. `identity`: no triples, the nodes of `source` go to `target` (a nested shape). `predicate`: the
     predicates of the triples go to `target` instead of their other ends (a variable in predicate position)."""
 
     source: str
@@ -67,16 +67,28 @@ class Step:
     reflexive: bool = False
     identity: bool = False
     predicate: bool = False
-    keep: tuple[Any, ...] = field(default=(), compare=False)  # rdflib expressions are not hashable
+    keep: tuple[str, ...] = ()
     keep_name: str = ""  # the name of the source variable in the filter expressions
 
 
 @dataclass
 class Plan:
-    """Steps, and the variables that stand for constants of the query (`constants`: variable -> terms)."""
+    """Steps, and the variables that stand for constants of the query (`constants`: variable -> terms, written
+    as in N-Triples)."""
 
     steps: list[Step] = field(default_factory=list)
-    constants: dict[str, set[Any]] = field(default_factory=dict)
+    constants: dict[str, set[str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"steps": [{k: (sorted(v) if isinstance(v, frozenset) else list(v) if isinstance(v, tuple) else v)
+                           for k, v in vars(step).items()} for step in self.steps],
+                "constants": {name: sorted(terms) for name, terms in self.constants.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plan:
+        steps = [Step(**{k: (frozenset(v) if k == "predicates" and v is not None else tuple(v) if k == "keep" else v)
+                         for k, v in step.items()}) for step in data["steps"]]
+        return cls(steps, {name: set(terms) for name, terms in data["constants"].items()})
 
     def extend(self, other: Plan) -> None:
         self.steps.extend(s for s in other.steps if s not in self.steps)
@@ -110,10 +122,11 @@ _VALUE_LISTS = ("and", "or", "xone")
 _PAIRS = ("equals", "disjoint", "lessThan", "lessThanOrEquals")
 
 
-def shape_plan(shapes: Any, shape: Any, var: str = START, *, sparql: bool = True,
+def shape_plan(shapes: Any, shape: Any, var: str = START, *, sparql: bool = True, classes: bool = True,
                _seen: dict[Any, str] | None = None) -> Plan:
-    """The steps a validation of `shape` on the nodes of `var` needs: its targets (when `var` is the start),
-    its constraints, and those of the shapes nested in it. With `sparql` False, only the core constraints."""
+    """The steps a validation of `shape` on the nodes of `var` needs: its constraints, and those of the shapes
+    nested in it. With `sparql` False, only the core constraints; with `classes` False, not what sh:class
+    reads."""
     import rdflib
 
     sh = rdflib.Namespace(SH)
@@ -129,18 +142,18 @@ def shape_plan(shapes: Any, shape: Any, var: str = START, *, sparql: bool = True
         values = _fresh("value")
         plan.extend(path_plan(shapes, path, var, values))
     # the value nodes' classes
-    if next(shapes.objects(shape, sh["class"]), None) is not None:
+    if classes and next(shapes.objects(shape, sh["class"]), None) is not None:
         plan.extend(_class_plan(values))
     for name in _PAIRS:
         for other in shapes.objects(shape, sh[name]):
             plan.steps.append(Step(var, _fresh("pair"), predicates=frozenset({str(other)})))
     for name in _VALUE_SHAPES:
         for nested in shapes.objects(shape, sh[name]):
-            plan.extend(_nested(shapes, nested, values, sparql, seen))
+            plan.extend(shape_plan(shapes, nested, values, sparql=sparql, classes=classes, _seen=seen))
     for name in _VALUE_LISTS:
         for members in shapes.objects(shape, sh[name]):
             for nested in _list(shapes, members):
-                plan.extend(_nested(shapes, nested, values, sparql, seen))
+                plan.extend(shape_plan(shapes, nested, values, sparql=sparql, classes=classes, _seen=seen))
     if sparql:
         for constraint in shapes.objects(shape, sh.sparql):
             select = shapes.value(constraint, sh.select)
@@ -169,19 +182,6 @@ def target_plan(shapes: Any, shape: Any, var: str = START) -> Plan:
             raise NotIncremental(f"{shape}: a target of a kind other than SPARQL (sh:select)")
         plan.extend(sparql_plan(prefix_block(shapes, target) + str(select), var, as_set=True))
     return plan
-
-
-def has_targets(shapes: Any, shape: Any) -> bool:
-    import rdflib
-
-    sh = rdflib.Namespace(SH)
-    return any(next(shapes.objects(shape, sh[name]), None) is not None
-               for name in ("targetNode", "targetClass", "targetSubjectsOf", "targetObjectsOf", "target")) \
-        or (shape, rdflib.RDF.type, rdflib.RDFS.Class) in shapes
-
-
-def _nested(shapes: Any, nested: Any, values: str, sparql: bool, seen: dict[Any, str]) -> Plan:
-    return shape_plan(shapes, nested, values, sparql=sparql, _seen=seen)
 
 
 def _class_plan(var: str) -> Plan:
@@ -314,7 +314,7 @@ class _Walker:
         name = self._constant_names.get(term)
         if name is None:
             name = self._constant_names[term] = _fresh("constant")
-            self.constants[name] = {term}
+            self.constants[name] = {_term_text(term)}
         return name
 
     def var(self, name: str, scope: dict[str, str]) -> str:
@@ -361,9 +361,10 @@ class _Walker:
             inner = dict(keep)
             for conjunct in _conjuncts(node.expr):
                 names = _variables(conjunct)
-                if len(names) == 1 and not _has_exists(conjunct):
+                text = _expression_text(conjunct) if len(names) == 1 and not _has_exists(conjunct) else None
+                if text is not None:
                     key = self.var(next(iter(names)), scope)
-                    inner[key] = (*inner.get(key, ()), conjunct)
+                    inner[key] = (*inner.get(key, ()), text)
             self.expression(node.expr, scope, keep)
             self.walk(node.p, scope, inner, as_set)
         elif name == "Join":
@@ -436,7 +437,7 @@ class _Walker:
             for variable, term in row.items():
                 if term is not None and not isinstance(term, rdflib.Variable):
                     key = self.var(str(variable), scope)
-                    self.constants.setdefault(key, set()).add(term)
+                    self.constants.setdefault(key, set()).add(_term_text(term))
 
     def expression(self, expr: Any, scope: dict[str, str], keep: dict[str, tuple[Any, ...]]) -> None:
         """The graph patterns of EXISTS and NOT EXISTS in an expression: correlated with the outer scope."""
@@ -581,6 +582,61 @@ def _find(node: Any, name: str) -> Any:
     return None
 
 
+def _term_text(term: Any) -> str:
+    """An rdflib term as N-Triples writes it."""
+    return str(term.n3())
+
+
+_OPERATORS = {"=", "!=", "<", ">", "<=", ">="}
+_BUILTINS = {  # name -> its arguments, in order
+    "STR": ("arg",), "LANG": ("arg",), "DATATYPE": ("arg",), "isIRI": ("arg",), "isBLANK": ("arg",),
+    "isLITERAL": ("arg",), "isNUMERIC": ("arg",), "BOUND": ("arg",), "LCASE": ("arg",), "UCASE": ("arg",),
+    "STRLEN": ("arg",), "STRSTARTS": ("arg1", "arg2"), "STRENDS": ("arg1", "arg2"), "CONTAINS": ("arg1", "arg2"),
+    "LANGMATCHES": ("arg1", "arg2"), "REGEX": ("text", "pattern", "flags"),
+    "REPLACE": ("arg", "pattern", "replacement", "flags"),
+}
+
+
+def _expression_text(expr: Any) -> str | None:
+    """A filter expression of rdflib's algebra written back as SPARQL, for the forms a pruning filter takes
+    (comparisons, IN lists, string tests, type tests, && || !); None for any other (the filter is then not used
+    for pruning, which is safe)."""
+    import rdflib
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(expr, rdflib.Variable):
+        return f"?{expr}"
+    if isinstance(expr, rdflib.URIRef | rdflib.Literal):
+        return _term_text(expr)
+    if not isinstance(expr, CompValue):
+        return None
+    name = expr.name
+    if name in ("ConditionalAndExpression", "ConditionalOrExpression"):
+        parts = [_expression_text(e) for e in [expr.expr, *(expr.other or [])]]
+        joiner = " && " if name == "ConditionalAndExpression" else " || "
+        return None if None in parts else "(" + joiner.join(parts) + ")"  # type: ignore[arg-type]
+    if name == "UnaryNot":
+        inner = _expression_text(expr.expr)
+        return None if inner is None else f"(!{inner})"
+    if name == "RelationalExpression":
+        left = _expression_text(expr.expr)
+        if expr.op in ("IN", "NOT IN"):
+            items = [_expression_text(e) for e in expr.other]
+            if left is None or None in items:
+                return None
+            return f"({left} {expr.op} ({', '.join(items)}))"  # type: ignore[arg-type]
+        right = _expression_text(expr.other)
+        return None if left is None or right is None or expr.op not in _OPERATORS else f"({left} {expr.op} {right})"
+    if name.startswith("Builtin_") and name[8:] in {k.upper(): k for k in _BUILTINS} | _BUILTINS.keys():
+        key = next(k for k in _BUILTINS if k.upper() == name[8:].upper())
+        args = [expr[a] if a in expr else None for a in _BUILTINS[key]]  # (CompValue.get gives the key)
+        while args and args[-1] is None:
+            args.pop()
+        texts = [_expression_text(a) for a in args]
+        return None if None in texts else f"{key}({', '.join(texts)})"  # type: ignore[arg-type]
+    return None
+
+
 def _conjuncts(expr: Any) -> list[Any]:
     from rdflib.plugins.sparql.parserutils import CompValue
 
@@ -625,3 +681,152 @@ def _nodes(expr: Any) -> Iterable[Any]:
             stack.extend(v for k, v in node.items() if not str(k).startswith("_"))
         elif isinstance(node, list | tuple):
             stack.extend(node)
+
+
+# ------------------------------------------------------------------ the analysis of all the shapes
+
+ANALYSIS_VERSION = 1  # raise when the analysis changes, so a stored one is made again
+
+
+@dataclass
+class Constraint:
+    """A SPARQL constraint of a shape: its query as run, its plan from $this, and from ?value when the query
+    gives a ?value that can be a node (to find the focus nodes whose ?value is a given node); `unbounded` says
+    why there is no such plan when one would be needed."""
+
+    text: str
+    plan: Plan
+    inverted: Plan | None
+    unbounded: str | None = None
+
+
+@dataclass
+class Analysis:
+    """The reach of every shape with targets, keyed by the shape's IRI: what `incremental` needs of the shapes.
+    Made once per build (it parses every SPARQL query of the shapes: about half a second) and kept as JSON."""
+
+    targets: dict[str, Plan]
+    shapes: dict[str, Plan]
+    constraints: dict[str, list[Constraint]]
+    values: dict[str, list[Plan]]  # per shape: the core plans of its property shapes that report value nodes
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": ANALYSIS_VERSION,
+                "targets": {k: v.to_json() for k, v in self.targets.items()},
+                "shapes": {k: v.to_json() for k, v in self.shapes.items()},
+                "constraints": {k: [{"text": c.text, "plan": c.plan.to_json(), "unbounded": c.unbounded,
+                                     "inverted": c.inverted.to_json() if c.inverted else None} for c in v]
+                                for k, v in self.constraints.items()},
+                "values": {k: [p.to_json() for p in v] for k, v in self.values.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Analysis | None:
+        if data.get("version") != ANALYSIS_VERSION:
+            return None
+        return cls({k: Plan.from_json(v) for k, v in data["targets"].items()},
+                   {k: Plan.from_json(v) for k, v in data["shapes"].items()},
+                   {k: [Constraint(c["text"], Plan.from_json(c["plan"]),
+                                   Plan.from_json(c["inverted"]) if c["inverted"] else None, c["unbounded"])
+                        for c in v]
+                    for k, v in data["constraints"].items()},
+                   {k: [Plan.from_json(p) for p in v] for k, v in data["values"].items()})
+
+
+def _deeper_sparql(shapes: Any, members: list[Any]) -> bool:
+    """Whether a shape nested on value nodes (sh:node, sh:qualifiedValueShape, the logical constraints) or
+    deeper has a SPARQL constraint: its results would be about value nodes, not followed here."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    stack = [n for k, m in enumerate(members) for name in _VALUE_SHAPES for n in shapes.objects(m, sh[name])
+             if k or name != "property"]  # the shape's own property shapes are among the members
+    stack += [n for m in members for name in _VALUE_LISTS for lst in shapes.objects(m, sh[name])
+              for n in _list(shapes, lst)]
+    seen = set()
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if next(shapes.objects(node, sh.sparql), None) is not None:
+            return True
+        stack += [n for name in _VALUE_SHAPES for n in shapes.objects(node, sh[name])]
+        stack += [n for name in _VALUE_LISTS for lst in shapes.objects(node, sh[name]) for n in _list(shapes, lst)]
+    return False
+
+
+def _counted_value(text: str) -> bool:
+    """Whether the query's ?value is a COUNT, SUM, AVG or GROUP_CONCAT: always a literal, never a node written
+    in an entry."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    literal = {"Aggregate_Count", "Aggregate_Sum", "Aggregate_Avg", "Aggregate_GroupConcat"}
+    results, bound = set(), None
+    stack = [prepareQuery(text).algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "AggregateJoin":
+                results |= {str(a["res"]) for a in node.A if a.name in literal}
+            if node.name == "Extend" and str(node["var"]) == "value":
+                bound = str(node["expr"])
+            stack.extend(v for k, v in node.items() if not str(k).startswith("_"))
+        elif isinstance(node, list):
+            stack.extend(node)
+    return bound is not None and bound in results
+
+
+# constraint components whose results name a value node of the focus node (sh:class is left out: adding triples
+# can only satisfy it, so an entry cannot give a node it does not mention a new sh:class result)
+VALUE_COMPONENTS = ("datatype", "nodeKind", "minExclusive", "minInclusive", "maxExclusive", "maxInclusive",
+                    "minLength", "maxLength", "pattern", "languageIn", "in", "node", "not", "and", "or", "xone",
+                    "equals", "disjoint", "lessThan", "lessThanOrEquals")
+
+
+def targeted_shapes(shapes: Any) -> list[Any]:
+    """The shapes with targets of their own, sorted."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    found = set()
+    for name in ("targetNode", "targetClass", "targetSubjectsOf", "targetObjectsOf", "target"):
+        found |= set(shapes.subjects(sh[name], None))
+    found |= {s for s in shapes.subjects(rdflib.RDF.type, rdflib.RDFS.Class)
+              if (s, rdflib.RDF.type, sh.NodeShape) in shapes or (s, rdflib.RDF.type, sh.PropertyShape) in shapes}
+    return sorted(found, key=str)
+
+
+def analyse(shapes: Any) -> Analysis:
+    """The reach of the shapes (raises NotIncremental when a shape's reach cannot be bounded)."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    analysis = Analysis({}, {}, {}, {})
+    for shape in targeted_shapes(shapes):
+        if not isinstance(shape, rdflib.URIRef):
+            raise NotIncremental(f"a shape with targets that has no IRI ({shape})")
+        key = str(shape)
+        analysis.targets[key] = target_plan(shapes, shape)
+        analysis.shapes[key] = shape_plan(shapes, shape)
+        constraints = []
+        members = [shape, *shapes.objects(shape, sh.property)]
+        for owner, constraint in ((m, c) for m in members for c in shapes.objects(m, sh.sparql)):
+            text = constraint_text(shapes, owner, constraint)
+            inverted, unbounded = None, None
+            if "?value" in text and not _counted_value(text):
+                try:
+                    inverted = sparql_plan(text, start="value", bound="value")
+                except NotIncremental as reason:
+                    unbounded = str(reason)
+            constraints.append(Constraint(text, sparql_plan(text), inverted, unbounded))
+        analysis.constraints[key] = constraints
+        if _deeper_sparql(shapes, members):
+            raise NotIncremental(f"{shape}: a SPARQL constraint in a shape nested on value nodes")
+        values = []
+        for member in [shape, *shapes.objects(shape, sh.property)]:
+            if shapes.value(member, sh.path) is not None and any(
+                    next(shapes.objects(member, sh[c]), None) is not None for c in VALUE_COMPONENTS):
+                values.append(shape_plan(shapes, member, sparql=False, classes=False))
+        analysis.values[key] = values
+    return analysis

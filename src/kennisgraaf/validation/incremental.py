@@ -115,16 +115,21 @@ def validate_entries(settings: Settings, files: Iterable[Path | str], built: Bui
     entry_predicates = {q.predicate.value for q in entry_store}
     candidates |= _valued_foci(analysis, entry_predicates, written, hood)
 
-    plan = Plan([Step(reach.START, "_all", predicates=None)])  # a focus node's own triples: its name, ...
+    plan = Plan()
     for shape in analysis.targets:
         plan.extend(analysis.targets[shape])
         plan.extend(analysis.shapes[shape])
     hood.run(plan, candidates)
+    core = Plan([Step(reach.START, "_all", predicates=None)])  # a focus node's own triples: its name, ...
+    for shape in analysis.targets:
+        core.extend(analysis.cores[shape])
+    hood.run(core, candidates, core=True)
     store = hood.oxigraph()
     _select_targets(shapes, reach.targeted_shapes(shapes), store, candidates)
     shacl_sparql.lift_property_shapes(shapes)
     sparql_results = shacl_sparql.run_constraints(shapes, store)
-    data = hood.rdflib()
+    # SPARQL constraints Oxigraph could not take (a blank focus node, ...) are pyshacl's: it needs their reach too
+    data = hood.rdflib(everything=next(shapes.subject_objects(rdflib.SH.sparql), None) is not None)
     _, report_graph, _ = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True,
         inplace=True,
@@ -278,19 +283,31 @@ def _to_ox(term: Any) -> Any:
 
 class Neighbourhood:
     """Triples of the built graph plus the entries, read around some nodes by running `Plan`s; with the derived
-    kg:statedIn of the nodes whose own triples were read."""
+    kg:statedIn of the nodes that need it. `core` holds the triples found by the steps of core SHACL
+    (what pyshacl gets), `triples` all of them (what Oxigraph gets, for the SPARQL parts)."""
+
+    BATCH = 16  # more nodes than this for one step: one SPARQL query on the built store instead of a lookup each
 
     def __init__(self, built: Built, entries: ox.Store) -> None:
         self.built = built.store
-        self.entries = entries
         self.triples: set[tuple[Any, Any, Any]] = set()
+        self.core: set[tuple[Any, Any, Any]] = set()
         self.nodes: dict[str, set[Any]] = {}
         self._done: dict[tuple[Step, Any], list[Any]] = {}
         self._claims: dict[Any, bool] = {}
         self._store: ox.Store | None = None
         self._added: list[tuple[Any, Any, Any]] = []
+        self.entries = entries
+        self._out: dict[Any, list[Any]] = {}   # the entries' triples by subject, by object, by graph
+        self._in: dict[Any, list[Any]] = {}
+        self._in_graph: dict[Any, list[Any]] = {}
+        for quad in entries:
+            triple = (quad.subject, quad.predicate, quad.object)
+            self._out.setdefault(quad.subject, []).append((triple, quad.graph_name))
+            self._in.setdefault(quad.object, []).append(triple)
+            self._in_graph.setdefault(quad.graph_name, []).append(triple)
         default = ox.DefaultGraph()
-        own_default = [ox.Triple(q.subject, q.predicate, q.object) for q in entries.quads_for_pattern(None, None, None, default)]
+        own_default = [ox.Triple(*t) for t in self._in_graph.get(default, [])]
         self.default_graph = list(built.default_graph) + own_default
         documents = {t.subject for t in self.default_graph
                      if t.predicate.value == RDF_TYPE and t.object == ox.NamedNode(SOURCE_DOCUMENT)}
@@ -301,102 +318,118 @@ class Neighbourhood:
 
     # running plans
 
-    def run(self, plan: Plan, start: set[Any], start_var: str = reach.START) -> None:
-        """Read the triples `plan` needs for the nodes `start` (bound to its start variable)."""
+    def run(self, plan: Plan, start: set[Any], start_var: str = reach.START, core: bool = False) -> None:
+        """Read the triples `plan` needs for the nodes `start` (bound to its start variable), step by step for
+        all nodes at once. With `core`, they go to `core` as well."""
         by_source: dict[str, list[Step]] = {}
         for step in plan.steps:
             by_source.setdefault(step.source, []).append(step)
             if step.transitive:  # and again from what it found
                 again = Step(step.target, step.target, step.forward, step.predicates)
                 by_source.setdefault(step.target, []).append(again)
-        work: list[tuple[str, Any]] = []
-
-        def bind(var: str, node: Any) -> None:
-            found = self.nodes.setdefault(var, set())
-            if node not in found:
-                found.add(node)
-            work.append((var, node))
-
-        for node in start:
-            bind(start_var, node)
+        frontier: dict[str, set[Any]] = {start_var: set(start)}
         for var, terms in plan.constants.items():
-            for term in terms:
-                bind(var, _constant(term))
+            frontier.setdefault(var, set()).update(_constant(term) for term in terms)
         seen: set[tuple[str, Any]] = set()
-        while work:
-            var, node = work.pop()
-            if (var, node) in seen:
-                continue
-            seen.add((var, node))
-            for step in by_source.get(var, ()):
-                if not _passes(step, node):
-                    continue
-                if step.identity:
-                    bind(step.target, node)
-                    continue
-                if step.reflexive:
-                    bind(step.target, node)
-                for other in self._follow(step, node):
-                    bind(step.target, other)
+        while frontier:
+            found: dict[str, set[Any]] = {}
+            for var, nodes in frontier.items():
+                nodes = {n for n in nodes if (var, n) not in seen}
+                seen.update((var, n) for n in nodes)
+                for step in by_source.get(var, ()):
+                    passing = [n for n in nodes if _passes(step, n)]
+                    if step.identity or step.reflexive:
+                        found.setdefault(step.target, set()).update(passing)
+                    if not step.identity:
+                        for ends in self._follow(step, passing, core).values():
+                            found.setdefault(step.target, set()).update(ends)
+            for var, nodes in found.items():
+                self.nodes.setdefault(var, set()).update(nodes)
+            frontier = {var: {n for n in nodes if (var, n) not in seen} for var, nodes in found.items()}
+            frontier = {var: nodes for var, nodes in frontier.items() if nodes}
 
-    def _follow(self, step: Step, node: Any) -> list[Any]:
-        key = (step, node)
-        if key in self._done:
-            return self._done[key]
-        if step.forward:
-            triples = self.outgoing(node, step.predicates, step.existential)
-        else:
-            triples = self.incoming(node, step.predicates, step.existential)
-        for triple in triples:
-            self._add(triple)
-        if step.predicate:
-            ends = [t[1] for t in triples]
-        else:
-            ends = [t[2] for t in triples] if step.forward else [t[0] for t in triples]
-        self._done[key] = ends
+    def _follow(self, step: Step, nodes: list[Any], core: bool) -> dict[Any, list[Any]]:
+        """The other ends (or predicates) of the step's triples, per node; the triples are kept."""
+        ends: dict[Any, list[Any]] = {}
+        todo = []
+        for node in nodes:
+            if (step, node) in self._done:
+                ends[node] = self._done[(step, node)]
+            else:
+                todo.append(node)
+        triples = self._triples(step, todo)
+        for node in todo:
+            found = triples.get(node, [])
+            for triple in found:
+                self._add(triple, core)
+            if step.predicate:
+                ends[node] = [t[1] for t in found]
+            else:
+                ends[node] = [t[2] for t in found] if step.forward else [t[0] for t in found]
+            self._done[(step, node)] = ends[node]
         return ends
 
-    def _add(self, triple: tuple[Any, Any, Any]) -> None:
+    def _add(self, triple: tuple[Any, Any, Any], core: bool) -> None:
         if triple not in self.triples:
             self.triples.add(triple)
             self._added.append(triple)
+        if core:
+            self.core.add(triple)
 
     # reading the stores
 
-    def outgoing(self, node: Any, predicates: frozenset[str] | None, existential: bool = False) -> list[Any]:
-        if isinstance(node, ox.Literal):
-            return []
-        found: list[Any] = []
-        wanted = [None] if predicates is None else [ox.NamedNode(p) for p in sorted(predicates) if p != STATED_IN]
-        for predicate in wanted:
-            for store, graph in ((self.entries, None), (self.built, ox.DefaultGraph())):
-                for quad in store.quads_for_pattern(node, predicate, None, graph):
-                    found.append((quad.subject, quad.predicate, quad.object))
-                    if existential:
-                        break
-                if existential and found:
-                    break
+    def _triples(self, step: Step, nodes: list[Any]) -> dict[Any, list[Any]]:
+        """The triples of the step for each node: from the entries and the built store's default graph (every
+        fact once), and the derived kg:statedIn when the step asks for it."""
+        found: dict[Any, list[Any]] = {node: [] for node in nodes}
+        predicates = step.predicates
+        wanted = None if predicates is None else {ox.NamedNode(p) for p in predicates if p != STATED_IN}
+        if step.forward:
+            nodes = [n for n in nodes if not isinstance(n, ox.Literal)]
+        for node in nodes:  # the entries
+            own = [t for t, _ in self._out.get(node, [])] if step.forward else self._in.get(node, [])
+            found[node] += [t for t in own if wanted is None or t[1] in wanted]
+        if wanted is None or wanted:
+            batch = [n for n in nodes if not isinstance(n, ox.BlankNode)]
+            if step.existential or len(batch) <= self.BATCH or wanted is None:
+                for node in nodes:
+                    if step.existential and found[node]:
+                        continue
+                    for predicate in sorted(wanted, key=str) if wanted is not None else [None]:
+                        pattern = (node, predicate, None) if step.forward else (None, predicate, node)
+                        for quad in self.built.quads_for_pattern(*pattern, ox.DefaultGraph()):
+                            found[node].append((quad.subject, quad.predicate, quad.object))
+                            if step.existential:
+                                break
+                        if step.existential and found[node]:
+                            break
+            else:
+                for node in (n for n in nodes if isinstance(n, ox.BlankNode)):
+                    for predicate in wanted:
+                        pattern = (node, predicate, None) if step.forward else (None, predicate, node)
+                        found[node] += [(q.subject, q.predicate, q.object)
+                                        for q in self.built.quads_for_pattern(*pattern, ox.DefaultGraph())]
+                for s, p, o in self._batch(step.forward, batch, wanted):
+                    found[s if step.forward else o].append((s, p, o))
         if predicates is None or STATED_IN in predicates:
-            found += [(node, self._stated_in, where) for where in self.stated_in(node)]
-        return list(dict.fromkeys(found))
+            for node in nodes:
+                if step.existential and found[node]:
+                    continue
+                if step.forward:
+                    found[node] += [(node, self._stated_in, where) for where in self.stated_in(node)]
+                else:
+                    found[node] += [(subject, self._stated_in, node) for subject in self.stated_about(node)]
+        return {node: list(dict.fromkeys(triples)) for node, triples in found.items()}
 
-    def incoming(self, node: Any, predicates: frozenset[str] | None, existential: bool = False) -> list[Any]:
-        found: list[Any] = []
-        wanted = [None] if predicates is None else [ox.NamedNode(p) for p in sorted(predicates) if p != STATED_IN]
-        for predicate in wanted:
-            for store, graph in ((self.entries, None), (self.built, ox.DefaultGraph())):
-                for quad in store.quads_for_pattern(None, predicate, node, graph):
-                    found.append((quad.subject, quad.predicate, quad.object))
-                    if existential:
-                        break
-                if existential and found:
-                    break
-        if (predicates is None or STATED_IN in predicates) and not (existential and found):
-            for subject in self.stated_about(node):
-                found.append((subject, self._stated_in, node))
-                if existential:
-                    break
-        return list(dict.fromkeys(found))
+    def _batch(self, forward: bool, nodes: list[Any], predicates: set[Any]) -> list[tuple[Any, Any, Any]]:
+        """One query on the built store for many nodes."""
+        values = " ".join(str(n) for n in nodes)
+        names = " ".join(str(p) for p in predicates)
+        if forward:
+            query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {names} }} ?s ?p ?o }}"
+        else:
+            query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {values} }} VALUES ?p {{ {names} }} ?s ?p ?o }}"
+        return [(row[0], row[1], row[2]) for row in self.built.query(query)]  # type: ignore[union-attr]
 
     def is_claim(self, graph: Any) -> bool:
         if graph not in self._claims:
@@ -407,11 +440,11 @@ class Neighbourhood:
     def stated_in(self, node: Any) -> set[Any]:
         """The kg:statedIn of a node, derived as graph/loading.py does: each claim holding a triple about it,
         and kg:noClaim when the data's default graph has one (unless it describes a source document)."""
-        where = set()
-        for store in (self.entries, self.built):
-            for quad in store.quads_for_pattern(node, None, None, None):
-                if isinstance(quad.graph_name, ox.NamedNode) and self.is_claim(quad.graph_name):
-                    where.add(quad.graph_name)
+        where = {graph for _, graph in self._out.get(node, [])
+                 if isinstance(graph, ox.NamedNode) and self.is_claim(graph)}
+        for quad in self.built.quads_for_pattern(node, None, None, None):
+            if isinstance(quad.graph_name, ox.NamedNode) and self.is_claim(quad.graph_name):
+                where.add(quad.graph_name)
         if node in self._unclaimed:
             where.add(self._no_claim)
         return where
@@ -422,7 +455,8 @@ class Neighbourhood:
             return set(self._unclaimed)
         if not isinstance(graph, ox.NamedNode) or not self.is_claim(graph):
             return set()
-        return {q.subject for store in (self.entries, self.built) for q in store.quads_for_pattern(None, None, None, graph)}
+        return {t[0] for t in self._in_graph.get(graph, [])} | {
+            q.subject for q in self.built.quads_for_pattern(None, None, None, graph)}
 
     # the neighbourhood as stores
 
@@ -436,12 +470,13 @@ class Neighbourhood:
             self._added = []
         return self._store
 
-    def rdflib(self) -> Any:
+    def rdflib(self, everything: bool = False) -> Any:
+        """The triples of the core steps (with `everything`, all) as an rdflib Graph, for pyshacl."""
         import rdflib
 
         converter = TermConverter()
         graph = rdflib.Graph()
-        for s, p, o in self.triples:
+        for s, p, o in self.triples if everything else self.core:
             graph.add((converter.term(s), converter.term(p), converter.term(o)))
         return graph
 

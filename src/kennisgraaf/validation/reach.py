@@ -685,7 +685,7 @@ def _nodes(expr: Any) -> Iterable[Any]:
 
 # ------------------------------------------------------------------ the analysis of all the shapes
 
-ANALYSIS_VERSION = 1  # raise when the analysis changes, so a stored one is made again
+ANALYSIS_VERSION = 2  # raise when the analysis changes, so a stored one is made again
 
 
 @dataclass
@@ -707,6 +707,7 @@ class Analysis:
 
     targets: dict[str, Plan]
     shapes: dict[str, Plan]
+    cores: dict[str, Plan]  # the shapes' plans without their SPARQL constraints: what pyshacl reads
     constraints: dict[str, list[Constraint]]
     values: dict[str, list[Plan]]  # per shape: the core plans of its property shapes that report value nodes
 
@@ -714,6 +715,7 @@ class Analysis:
         return {"version": ANALYSIS_VERSION,
                 "targets": {k: v.to_json() for k, v in self.targets.items()},
                 "shapes": {k: v.to_json() for k, v in self.shapes.items()},
+                "cores": {k: v.to_json() for k, v in self.cores.items()},
                 "constraints": {k: [{"text": c.text, "plan": c.plan.to_json(), "unbounded": c.unbounded,
                                      "inverted": c.inverted.to_json() if c.inverted else None} for c in v]
                                 for k, v in self.constraints.items()},
@@ -725,6 +727,7 @@ class Analysis:
             return None
         return cls({k: Plan.from_json(v) for k, v in data["targets"].items()},
                    {k: Plan.from_json(v) for k, v in data["shapes"].items()},
+                   {k: Plan.from_json(v) for k, v in data["cores"].items()},
                    {k: [Constraint(c["text"], Plan.from_json(c["plan"]),
                                    Plan.from_json(c["inverted"]) if c["inverted"] else None, c["unbounded"])
                         for c in v]
@@ -802,13 +805,14 @@ def analyse(shapes: Any) -> Analysis:
     import rdflib
 
     sh = rdflib.Namespace(SH)
-    analysis = Analysis({}, {}, {}, {})
+    analysis = Analysis({}, {}, {}, {}, {})
     for shape in targeted_shapes(shapes):
         if not isinstance(shape, rdflib.URIRef):
             raise NotIncremental(f"a shape with targets that has no IRI ({shape})")
         key = str(shape)
         analysis.targets[key] = target_plan(shapes, shape)
         analysis.shapes[key] = shape_plan(shapes, shape)
+        analysis.cores[key] = shape_plan(shapes, shape, sparql=False)
         constraints = []
         members = [shape, *shapes.objects(shape, sh.property)]
         for owner, constraint in ((m, c) for m in members for c in shapes.objects(m, sh.sparql)):

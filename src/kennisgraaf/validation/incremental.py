@@ -128,8 +128,15 @@ def validate_entries(settings: Settings, files: Iterable[Path | str], built: Bui
     _select_targets(shapes, reach.targeted_shapes(shapes), store, candidates)
     shacl_sparql.lift_property_shapes(shapes)
     sparql_results = shacl_sparql.run_constraints(shapes, store)
-    # SPARQL constraints Oxigraph could not take (a blank focus node, ...) are pyshacl's: it needs their reach too
-    data = hood.rdflib(everything=next(shapes.subject_objects(rdflib.SH.sparql), None) is not None)
+    # SPARQL constraints Oxigraph could not take (a blank focus node, ...) are pyshacl's: it reads what they read
+    left = {reach.constraint_text(shapes, owner, c) for owner, c in shapes.subject_objects(rdflib.SH.sparql)}
+    for constraint in (c for constraints in analysis.constraints.values() for c in constraints):
+        if constraint.text in left:
+            hood.run(constraint.plan, candidates, core=True)
+            left.discard(constraint.text)
+    if left:
+        raise NotIncremental("a SPARQL constraint left to pyshacl whose reach is not known")
+    data = hood.rdflib()
     _, report_graph, _ = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True,
         inplace=True,
@@ -293,10 +300,14 @@ class Neighbourhood:
         self.triples: set[tuple[Any, Any, Any]] = set()
         self.core: set[tuple[Any, Any, Any]] = set()
         self.nodes: dict[str, set[Any]] = {}
-        self._done: dict[tuple[Step, Any], list[Any]] = {}
+        self._done: dict[tuple[Any, ...], dict[Any, list[Any]]] = {}
         self._claims: dict[Any, bool] = {}
         self._store: ox.Store | None = None
         self._added: list[tuple[Any, Any, Any]] = []
+        self._bulked: dict[tuple[bool, str], set[Any]] = {}
+        self._many: dict[str, int] = {}  # predicates with more triples than this
+        self._ntriples: list[bytes] = []  # read in bulk, not yet in the store
+        self._bulk_data: list[bytes] = []  # read in bulk, in the store
         self.entries = entries
         self._out: dict[Any, list[Any]] = {}   # the entries' triples by subject, by object, by graph
         self._in: dict[Any, list[Any]] = {}
@@ -330,43 +341,104 @@ class Neighbourhood:
         frontier: dict[str, set[Any]] = {start_var: set(start)}
         for var, terms in plan.constants.items():
             frontier.setdefault(var, set()).update(_constant(term) for term in terms)
-        seen: set[tuple[str, Any]] = set()
+        seen: dict[str, set[Any]] = {}
         while frontier:
             found: dict[str, set[Any]] = {}
             for var, nodes in frontier.items():
-                nodes = {n for n in nodes if (var, n) not in seen}
-                seen.update((var, n) for n in nodes)
+                done = seen.setdefault(var, set())
+                nodes = nodes - done
+                done |= nodes
                 for step in by_source.get(var, ()):
-                    passing = [n for n in nodes if _passes(step, n)]
+                    passing = [n for n in nodes if _passes(step, n)] if step.keep else list(nodes)
+                    target = found.setdefault(step.target, set())
                     if step.identity or step.reflexive:
-                        found.setdefault(step.target, set()).update(passing)
-                    if not step.identity:
-                        for ends in self._follow(step, passing, core).values():
-                            found.setdefault(step.target, set()).update(ends)
+                        target.update(passing)
+                    if step.identity:
+                        continue
+                    if not core and step.target not in by_source and self._bulk(step, passing):
+                        continue  # nothing goes on from its other ends: read into the store in one go
+                    for ends in self._follow(step, passing, core).values():
+                        target.update(ends)
             for var, nodes in found.items():
                 self.nodes.setdefault(var, set()).update(nodes)
-            frontier = {var: {n for n in nodes if (var, n) not in seen} for var, nodes in found.items()}
-            frontier = {var: nodes for var, nodes in frontier.items() if nodes}
+            frontier = {var: rest for var, nodes in found.items() if (rest := nodes - seen.get(var, set()))}
+
+    def _bulk(self, step: Step, nodes: list[Any]) -> bool:
+        """For a step of many nodes whose other ends go nowhere further (the names of every instance of a
+        class, ...): the built store's triples go into the neighbourhood's store as N-Triples, without a Python
+        object each (most of the time of a validation otherwise); the entries' as usual. False when the step
+        is not of that kind (few nodes, kg:statedIn, any predicate, one triple per node, blank nodes)."""
+        if (len(nodes) <= self.BATCH or step.predicates is None or STATED_IN in step.predicates or step.existential
+                or step.predicate or any(isinstance(n, ox.BlankNode) for n in nodes)):
+            return False
+        nodes = [n for n in nodes if not (step.forward and isinstance(n, ox.Literal))]
+        for predicate in sorted(step.predicates):
+            done = self._bulked.setdefault((step.forward, predicate), set())
+            todo = [n for n in nodes if n not in done]
+            if not todo:
+                continue
+            done.update(todo)
+            if step.forward and self._few(predicate, todo):
+                continue
+            end = "?s" if step.forward else "?o"
+            values = " ".join(str(n) for n in todo)
+            query = (f"CONSTRUCT {{ ?s <{predicate}> ?o }} WHERE {{ VALUES {end} {{ {values} }} "
+                     f"?s <{predicate}> ?o }}")
+            self._ntriples.append(self.built.query(query).serialize(format=ox.RdfFormat.N_TRIPLES))  # type: ignore[union-attr]
+            wanted = ox.NamedNode(predicate)
+            index = self._out if step.forward else self._in
+            for node in todo:
+                for item in index.get(node, ()):
+                    triple = item[0] if step.forward else item
+                    if triple[1] == wanted:
+                        self._add(triple, False)
+        return True
+
+    def _few(self, predicate: str, nodes: list[Any]) -> bool:
+        """When the store has fewer triples with `predicate` than a quarter of `nodes`, reading them all is
+        cheaper than looking each node up (skos:altLabel for every agreement): kept here, True. Else False,
+        having read at most that quarter."""
+        wanted = ox.NamedNode(predicate)
+        limit = len(nodes) // 4
+        if limit <= self._many.get(predicate, -1):
+            return False  # more than that already
+        quads = []
+        for quad in self.built.quads_for_pattern(None, wanted, None, ox.DefaultGraph()):
+            quads.append(quad)
+            if len(quads) > limit:
+                self._many[predicate] = limit
+                return False
+        subjects = set(nodes)
+        for quad in quads:
+            if quad.subject in subjects:
+                self._add((quad.subject, quad.predicate, quad.object), False)
+        for node in nodes:  # and the entries'
+            for triple, _ in self._out.get(node, ()):
+                if triple[1] == wanted:
+                    self._add(triple, False)
+        return True
 
     def _follow(self, step: Step, nodes: list[Any], core: bool) -> dict[Any, list[Any]]:
-        """The other ends (or predicates) of the step's triples, per node; the triples are kept."""
+        """The other ends (or predicates) of the step's triples, per node; the triples are kept. What was read
+        for one step is read again for no other with the same direction and predicates."""
+        if step.predicates is None or step.existential or len(step.predicates) == 1:
+            parts = [step]
+        else:  # one predicate at a time: rdfs:label alone and rdfs:label|skos:altLabel share what they read
+            parts = [Step(step.source, step.target, step.forward, frozenset({p})) for p in sorted(step.predicates)]
+        position = 1 if step.predicate else 2 if step.forward else 0
         ends: dict[Any, list[Any]] = {}
-        todo = []
-        for node in nodes:
-            if (step, node) in self._done:
-                ends[node] = self._done[(step, node)]
-            else:
-                todo.append(node)
-        triples = self._triples(step, todo)
-        for node in todo:
-            found = triples.get(node, [])
-            for triple in found:
-                self._add(triple, core)
-            if step.predicate:
-                ends[node] = [t[1] for t in found]
-            else:
-                ends[node] = [t[2] for t in found] if step.forward else [t[0] for t in found]
-            self._done[(step, node)] = ends[node]
+        for part in parts:
+            done = self._done.setdefault((part.forward, part.predicates, part.existential), {})
+            todo = [node for node in nodes if node not in done]
+            if todo:
+                read = self._triples(part, todo)
+                done.update((node, read.get(node, [])) for node in todo)
+            for node in nodes:
+                triples = done[node]
+                if triples:
+                    for triple in triples:
+                        self._add(triple, core)
+                    ends.setdefault(node, []).extend(t[position] for t in triples)
         return ends
 
     def _add(self, triple: tuple[Any, Any, Any], core: bool) -> None:
@@ -381,54 +453,55 @@ class Neighbourhood:
     def _triples(self, step: Step, nodes: list[Any]) -> dict[Any, list[Any]]:
         """The triples of the step for each node: from the entries and the built store's default graph (every
         fact once), and the derived kg:statedIn when the step asks for it."""
-        found: dict[Any, list[Any]] = {node: [] for node in nodes}
+        found: dict[Any, list[Any]] = {}
         predicates = step.predicates
         wanted = None if predicates is None else {ox.NamedNode(p) for p in predicates if p != STATED_IN}
         if step.forward:
             nodes = [n for n in nodes if not isinstance(n, ox.Literal)]
+        own_index = self._out if step.forward else self._in
         for node in nodes:  # the entries
-            own = [t for t, _ in self._out.get(node, [])] if step.forward else self._in.get(node, [])
-            found[node] += [t for t in own if wanted is None or t[1] in wanted]
+            own = own_index.get(node)
+            if own:
+                own = [t for t, _ in own] if step.forward else own
+                own = [t for t in own if wanted is None or t[1] in wanted]
+                if own:
+                    found[node] = own
         if wanted is None or wanted:
-            batch = [n for n in nodes if not isinstance(n, ox.BlankNode)]
-            if step.existential or len(batch) <= self.BATCH or wanted is None:
-                for node in nodes:
-                    if step.existential and found[node]:
-                        continue
-                    for predicate in sorted(wanted, key=str) if wanted is not None else [None]:
-                        pattern = (node, predicate, None) if step.forward else (None, predicate, node)
-                        for quad in self.built.quads_for_pattern(*pattern, ox.DefaultGraph()):
-                            found[node].append((quad.subject, quad.predicate, quad.object))
-                            if step.existential:
-                                break
-                        if step.existential and found[node]:
+            single = [n for n in nodes if isinstance(n, ox.BlankNode)] if not (
+                step.existential or wanted is None) and len(nodes) > self.BATCH else nodes
+            for node in single:
+                if step.existential and node in found:
+                    continue
+                for predicate in sorted(wanted, key=str) if wanted is not None else [None]:
+                    pattern = (node, predicate, None) if step.forward else (None, predicate, node)
+                    for quad in self.built.quads_for_pattern(*pattern, ox.DefaultGraph()):
+                        found.setdefault(node, []).append((quad.subject, quad.predicate, quad.object))
+                        if step.existential:
                             break
-            else:
-                for node in (n for n in nodes if isinstance(n, ox.BlankNode)):
-                    for predicate in wanted:
-                        pattern = (node, predicate, None) if step.forward else (None, predicate, node)
-                        found[node] += [(q.subject, q.predicate, q.object)
-                                        for q in self.built.quads_for_pattern(*pattern, ox.DefaultGraph())]
-                for s, p, o in self._batch(step.forward, batch, wanted):
-                    found[s if step.forward else o].append((s, p, o))
+                    if step.existential and node in found:
+                        break
+            if single is not nodes:
+                batch = [n for n in nodes if not isinstance(n, ox.BlankNode)]
+                for triple in self._batch(step.forward, batch, wanted):  # type: ignore[arg-type]
+                    found.setdefault(triple[0] if step.forward else triple[2], []).append(triple)
         if predicates is None or STATED_IN in predicates:
             for node in nodes:
-                if step.existential and found[node]:
+                if step.existential and node in found:
                     continue
                 if step.forward:
-                    found[node] += [(node, self._stated_in, where) for where in self.stated_in(node)]
+                    stated = [(node, self._stated_in, where) for where in self.stated_in(node)]
                 else:
-                    found[node] += [(subject, self._stated_in, node) for subject in self.stated_about(node)]
+                    stated = [(subject, self._stated_in, node) for subject in self.stated_about(node)]
+                if stated:
+                    found.setdefault(node, []).extend(stated[:1] if step.existential else stated)
         return {node: list(dict.fromkeys(triples)) for node, triples in found.items()}
 
     def _batch(self, forward: bool, nodes: list[Any], predicates: set[Any]) -> list[tuple[Any, Any, Any]]:
-        """One query on the built store for many nodes."""
-        values = " ".join(str(n) for n in nodes)
-        names = " ".join(str(p) for p in predicates)
-        if forward:
-            query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} VALUES ?p {{ {names} }} ?s ?p ?o }}"
-        else:
-            query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {values} }} VALUES ?p {{ {names} }} ?s ?p ?o }}"
+        """One query on the built store for many nodes. (The pairs in one VALUES block: with two blocks
+        Oxigraph joins them after scanning the store.)"""
+        pairs = " ".join(f"({n} {p})" for n in nodes for p in predicates)
+        end = "?s" if forward else "?o"
+        query = f"SELECT ?s ?p ?o WHERE {{ VALUES ({end} ?p) {{ {pairs} }} ?s ?p ?o }}"
         return [(row[0], row[1], row[2]) for row in self.built.query(query)]  # type: ignore[union-attr]
 
     def is_claim(self, graph: Any) -> bool:
@@ -468,6 +541,10 @@ class Neighbourhood:
             default = ox.DefaultGraph()
             self._store.bulk_extend(ox.Quad(s, p, o, default) for s, p, o in self._added)
             self._added = []
+        for data in self._ntriples:
+            self._store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+            self._bulk_data.append(data)
+        self._ntriples = []
         return self._store
 
     def rdflib(self, everything: bool = False) -> Any:
@@ -478,6 +555,11 @@ class Neighbourhood:
         graph = rdflib.Graph()
         for s, p, o in self.triples if everything else self.core:
             graph.add((converter.term(s), converter.term(p), converter.term(o)))
+        if everything:
+            for data in [*self._bulk_data, *self._ntriples]:
+                for triple in ox.parse(data, ox.RdfFormat.N_TRIPLES):
+                    graph.add((converter.term(triple.subject), converter.term(triple.predicate),
+                               converter.term(triple.object)))
         return graph
 
     def quote_graph(self, entries: LoadedGraph, candidates: set[Any]) -> LoadedGraph:

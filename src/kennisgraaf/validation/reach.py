@@ -526,38 +526,49 @@ def _anchor(walker: _Walker, start: str) -> Plan:
     def visible(name: str, context: tuple[Any, ...]) -> bool:
         return any(context[:len(c)] == c for c in reached.get(name, ()))
 
-    def ready(pattern: _Pattern) -> tuple[int, int] | None:
-        """How good a pattern is to take next: out of a reached node first (few triples), then into one from
-        the outermost context (an inner one may find the same nodes more cheaply from outside)."""
+    # How many nodes a variable may have: 0 few (the start, constants, what is out of a few nodes), 1 many
+    # (what is found into a node: every instance of a class, every claim of a document, ...).
+    many: dict[str, int] = {name: 0 for name in reached}
+
+    def options(pattern: _Pattern) -> list[tuple[tuple[int, int, int], bool]]:
+        """The ways to take a pattern now, best first: out of a node with few others (few triples), into
+        one, out of many, into many; then from the outermost context (an inner one may reach the same nodes
+        more cheaply from outside)."""
+        found = []
         if visible(pattern.subject, pattern.context):
-            return (0, 0)
+            found.append(((many[pattern.subject], 0, 0), True))
         if visible(pattern.object, pattern.context):
-            return (1, len(pattern.context))
-        return None
+            found.append(((many[pattern.object], 1, len(pattern.context)), False))
+        return sorted(found)
 
     pending = list(walker.patterns)
     while pending:
         progress = False
-        ranked = sorted((rank, k) for k, pattern in enumerate(pending) if (rank := ready(pattern)) is not None)
-        chosen = [pending[k] for rank, k in ranked if rank == ranked[0][0]] if ranked else []
-        for pattern in chosen:
+        ranked = sorted((ways[0][0], k, ways[0][1]) for k, pattern in enumerate(pending)
+                        if (ways := options(pattern)))
+        chosen = [(pending[k], forward) for rank, k, forward in ranked if rank == ranked[0][0]] if ranked else []
+        for pattern, forward in chosen:
             context = pattern.context
-            if visible(pattern.subject, context):
-                source, target, forward = pattern.subject, pattern.object, True
+            if forward:
+                source, target = pattern.subject, pattern.object
             else:
-                source, target, forward = pattern.object, pattern.subject, False
+                source, target = pattern.object, pattern.subject
             others = [target] + ([pattern.predicate_var] if pattern.predicate_var else [])
             existential = pattern.existential and not visible(target, context) and all(
                 walker.used_once(o) for o in others) and not pattern.transitive
             plan.steps.append(Step(source, target, forward, pattern.predicates, existential=existential,
                                    transitive=pattern.transitive, reflexive=pattern.reflexive,
                                    keep=pattern.keep.get(source, ()), keep_name=walker.raw.get(source, source)))
+            if not visible(target, context):
+                many[target] = max(many.get(target, 0), many[source] if forward or existential else 1)
+            many.setdefault(target, many[source])
             reached.setdefault(target, set()).add(context)
             if pattern.predicate_var:
                 plan.steps.append(Step(source, pattern.predicate_var, forward, None, existential=existential,
                                        predicate=True, keep=pattern.keep.get(source, ()),
                                        keep_name=walker.raw.get(source, source)))
                 reached.setdefault(pattern.predicate_var, set()).add(context)
+                many.setdefault(pattern.predicate_var, 0)
             pending.remove(pattern)
             progress = True
         for context, branches in walker.unions:
@@ -685,7 +696,7 @@ def _nodes(expr: Any) -> Iterable[Any]:
 
 # ------------------------------------------------------------------ the analysis of all the shapes
 
-ANALYSIS_VERSION = 2  # raise when the analysis changes, so a stored one is made again
+ANALYSIS_VERSION = 3  # raise when the analysis changes, so a stored one is made again
 
 
 @dataclass

@@ -61,7 +61,8 @@ def _project(folder: Path, quads: int, seed: int, reuse: bool) -> tuple[Path, di
     built = run_measured([str(BIN / "kennisgraaf"), "build", "--project", str(project)])
     if built["exit"] != 0:
         raise RuntimeError(f"kennisgraaf build failed: {built['stdout'][-800:]} {built['stderr'][-800:]}")
-    return project, {"quads_in_file": written, "build_wall_s": built["wall_s"], "build_peak_rss_mb": built["peak_rss_mb"]}
+    return project, {"quads_in_file": written, "build_wall_s": built["wall_s"],
+                     "build_peak_rss_mb": built["peak_rss_mb"]}
 
 
 def _summary(times: list[float]) -> dict[str, float]:

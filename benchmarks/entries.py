@@ -19,9 +19,11 @@ from pathlib import Path
 
 from generate import PREFIXES
 
-EXTRA_PREFIXES = {kind: f"https://w3id.org/kennisgraaf/id/{kind}/" for kind in ("programma", "plaats", "doel", "werkwijze")}
+EXTRA_PREFIXES = {kind: f"https://w3id.org/kennisgraaf/id/{kind}/"
+                  for kind in ("programma", "plaats", "doel", "werkwijze")}
 SENTENCES = [f"De kennisstad werkt in {2015 + k} aan een nieuw voornemen, nummer {k}." for k in range(40)]
-LONG_SENTENCE = " ".join(f"Dit is deel {k} van een lange alinea over de samenwerking in de kennisstad." for k in range(12))
+LONG_SENTENCE = " ".join(f"Dit is deel {k} van een lange alinea over de samenwerking in de kennisstad."
+                         for k in range(12))
 
 
 @dataclass(frozen=True)
@@ -57,27 +59,40 @@ def _good() -> list[Entry]:
     found = []
     for k in range(3):
         found.append(entry(f"good-membership-{k}", claim(f"syn-nieuw-lid-{k}", f"""
-            lidmaatschap:nieuw-{k} a org:Membership ; rdfs:label "Organisatie {k} is lid van Netwerk 1"@nl ; org:member organisatie:org-{k} ; org:organization samenwerking:netwerk-1 ; org:role rol:lid ; kg:startYear {2019 + k} .
+            lidmaatschap:nieuw-{k} a org:Membership ; rdfs:label "Organisatie {k} is lid van Netwerk 1"@nl ;
+                org:member organisatie:org-{k} ; org:organization samenwerking:netwerk-1 ; org:role rol:lid ;
+                kg:startYear {2019 + k} .
             {org(k)}
             samenwerking:netwerk-1 a org:OrganizationalCollaboration ; rdfs:label "Netwerk 2"@nl .
         """, document=f"document:synthetisch-{k}")))
     found.append(entry("good-organisation", claim("syn-nieuwe-organisatie", """
-        organisatie:nieuwe-organisatie a org:Organization ; rdfs:label "Een nieuwe organisatie"@nl ; skos:altLabel "ENO"@nl ; kg:organisationType organisatietype:museum .
+        organisatie:nieuwe-organisatie a org:Organization ; rdfs:label "Een nieuwe organisatie"@nl ;
+            skos:altLabel "ENO"@nl ; kg:organisationType organisatietype:museum .
     """)))
     found.append(entry("good-agreement", claim("syn-nieuwe-overeenkomst", """
-        overeenkomst:nieuw a kg:Agreement ; rdfs:label "Een nieuwe overeenkomst"@nl ; kg:agreementType overeenkomsttype:convenant ; kg:party organisatie:org-1, organisatie:org-2, samenwerking:leiden-kennisstad ; kg:signingDate "2021-03-04"^^xsd:date ; kg:theme thema:thema-3 .
+        overeenkomst:nieuw a kg:Agreement ; rdfs:label "Een nieuwe overeenkomst"@nl ;
+            kg:agreementType overeenkomsttype:convenant ;
+            kg:party organisatie:org-1, organisatie:org-2, samenwerking:leiden-kennisstad ;
+            kg:signingDate "2021-03-04"^^xsd:date ; kg:theme thema:thema-3 .
     """)))
     found.append(entry("good-initiative", claim("syn-nieuw-initiatief", """
-        initiatief:nieuw a kg:Initiative ; rdfs:label "Een nieuw initiatief"@nl ; kg:initiativeType initiatieftype:project ; kg:participant organisatie:org-4, organisatie:org-5 ; kg:status statusperiode:nieuw-2021 ; kg:theme thema:thema-4 .
-        statusperiode:nieuw-2021 a schema:StructuredValue ; rdfs:label "Een nieuw initiatief in 2021"@nl ; kg:statusValue status:toegewezen ; kg:startYear 2021 ; kg:endYear 2022 .
+        initiatief:nieuw a kg:Initiative ; rdfs:label "Een nieuw initiatief"@nl ;
+            kg:initiativeType initiatieftype:project ; kg:participant organisatie:org-4, organisatie:org-5 ;
+            kg:status statusperiode:nieuw-2021 ; kg:theme thema:thema-4 .
+        statusperiode:nieuw-2021 a schema:StructuredValue ; rdfs:label "Een nieuw initiatief in 2021"@nl ;
+            kg:statusValue status:toegewezen ; kg:startYear 2021 ; kg:endYear 2022 .
     """)))
     found.append(entry("good-budget", claim("syn-nieuw-budget", """
-        budget:nieuw a kg:Budget ; rdfs:label "Een nieuw budget"@nl ; schema:value "100000.00"^^xsd:decimal ; schema:currency "EUR" ; kg:year 2021 .
-        toekenning:nieuw-1 a kg:Allocation ; rdfs:label "Toekenning nieuw 1"@nl ; kg:fromBudget budget:nieuw ; schema:value "60000.00"^^xsd:decimal ; schema:currency "EUR" ; kg:beneficiary initiatief:i0 .
-        toekenning:nieuw-2 a kg:Allocation ; rdfs:label "Toekenning nieuw 2"@nl ; kg:fromBudget budget:nieuw ; schema:value "40000.00"^^xsd:decimal ; schema:currency "EUR" .
+        budget:nieuw a kg:Budget ; rdfs:label "Een nieuw budget"@nl ; schema:value "100000.00"^^xsd:decimal ;
+            schema:currency "EUR" ; kg:year 2021 .
+        toekenning:nieuw-1 a kg:Allocation ; rdfs:label "Toekenning nieuw 1"@nl ; kg:fromBudget budget:nieuw ;
+            schema:value "60000.00"^^xsd:decimal ; schema:currency "EUR" ; kg:beneficiary initiatief:i0 .
+        toekenning:nieuw-2 a kg:Allocation ; rdfs:label "Toekenning nieuw 2"@nl ; kg:fromBudget budget:nieuw ;
+            schema:value "40000.00"^^xsd:decimal ; schema:currency "EUR" .
     """)))
     found.append(entry("good-event", claim("syn-nieuw-evenement", """
-        evenement:nieuw a schema:Event ; rdfs:label "Een nieuw evenement"@nl ; schema:startDate "2022-05-06"^^xsd:date ; kg:year 2022 ; schema:organizer organisatie:org-6 ; kg:numberOfParticipants 120 .
+        evenement:nieuw a schema:Event ; rdfs:label "Een nieuw evenement"@nl ; schema:startDate "2022-05-06"^^xsd:date ;
+            kg:year 2022 ; schema:organizer organisatie:org-6 ; kg:numberOfParticipants 120 .
     """)))
     found.append(entry("good-about-existing", claim("syn-over-bestaande", """
         organisatie:org-3 skos:altLabel "Derde organisatie"@nl .
@@ -93,31 +108,38 @@ def _good() -> list[Entry]:
 # (rules it breaks, facts of a claim) -- each a claim of its own; pairs of them make one entry
 _BROKEN: list[tuple[tuple[str, ...], str]] = [
     (("AgreementShape",), """
-        initiatief:overeenkomst-fout a kg:Agreement ; rdfs:label "Overeenkomst onder initiatief"@nl ; kg:agreementType overeenkomsttype:agenda ; kg:party organisatie:org-1, organisatie:org-2 ; kg:year 2020 .
+        initiatief:overeenkomst-fout a kg:Agreement ; rdfs:label "Overeenkomst onder initiatief"@nl ;
+            kg:agreementType overeenkomsttype:agenda ; kg:party organisatie:org-1, organisatie:org-2 ; kg:year 2020 .
     """),
     (("AgreementShape_agreementType_minCount",), """
-        overeenkomst:zonder-soort a kg:Agreement ; rdfs:label "Overeenkomst zonder soort"@nl ; kg:party organisatie:org-1, organisatie:org-2 ; kg:year 2020 .
+        overeenkomst:zonder-soort a kg:Agreement ; rdfs:label "Overeenkomst zonder soort"@nl ;
+            kg:party organisatie:org-1, organisatie:org-2 ; kg:year 2020 .
     """),
     (("AgreementShape_agreementType_pattern",), """
-        overeenkomst:verkeerde-soort a kg:Agreement ; rdfs:label "Overeenkomst met verkeerde soort"@nl ; kg:agreementType initiatieftype:project ; kg:party organisatie:org-1, organisatie:org-2 ; kg:year 2020 .
+        overeenkomst:verkeerde-soort a kg:Agreement ; rdfs:label "Overeenkomst met verkeerde soort"@nl ;
+            kg:agreementType initiatieftype:project ; kg:party organisatie:org-1, organisatie:org-2 ; kg:year 2020 .
     """),
     (("AgreementShape_date_minCount",), """
-        overeenkomst:zonder-datum a kg:Agreement ; rdfs:label "Overeenkomst zonder datum"@nl ; kg:agreementType overeenkomsttype:agenda ; kg:party organisatie:org-1, organisatie:org-2 .
+        overeenkomst:zonder-datum a kg:Agreement ; rdfs:label "Overeenkomst zonder datum"@nl ;
+            kg:agreementType overeenkomsttype:agenda ; kg:party organisatie:org-1, organisatie:org-2 .
     """),
     (("AgreementShape_party_minCount",), """
-        overeenkomst:een-partij a kg:Agreement ; rdfs:label "Overeenkomst met een partij"@nl ; kg:agreementType overeenkomsttype:agenda ; kg:party organisatie:org-1 ; kg:year 2020 .
+        overeenkomst:een-partij a kg:Agreement ; rdfs:label "Overeenkomst met een partij"@nl ;
+            kg:agreementType overeenkomsttype:agenda ; kg:party organisatie:org-1 ; kg:year 2020 .
     """),
     (("AgreementShape_party_pattern",), """
         overeenkomst:a0 kg:party initiatief:i1 .
     """),
     (("AllocationShape",), """
-        budget:eigenlijk-toekenning a kg:Allocation ; rdfs:label "Toekenning onder budget"@nl ; kg:fromBudget budget:b0 ; schema:value "1.00"^^xsd:decimal ; schema:currency "EUR" .
+        budget:eigenlijk-toekenning a kg:Allocation ; rdfs:label "Toekenning onder budget"@nl ;
+            kg:fromBudget budget:b0 ; schema:value "1.00"^^xsd:decimal ; schema:currency "EUR" .
     """),
     (("AllocationShape_fromBudget_maxCount",), """
         toekenning:t0-0 kg:fromBudget budget:b5 .
     """),
     (("AllocationShape_fromBudget_pattern",), """
-        toekenning:uit-initiatief a kg:Allocation ; rdfs:label "Toekenning uit een initiatief"@nl ; kg:fromBudget initiatief:i0 .
+        toekenning:uit-initiatief a kg:Allocation ; rdfs:label "Toekenning uit een initiatief"@nl ;
+            kg:fromBudget initiatief:i0 .
     """),
     (("AllocationShape_source_minCount",), """
         toekenning:zonder-bron a kg:Allocation ; rdfs:label "Toekenning zonder bron"@nl ; kg:year 2020 .
@@ -129,28 +151,33 @@ _BROKEN: list[tuple[tuple[str, ...], str]] = [
         toekenning:eigenlijk-budget a kg:Budget ; rdfs:label "Budget onder toekenning"@nl ; kg:year 2020 .
     """),
     (("BudgetShape_value_sum",), """
-        toekenning:te-veel a kg:Allocation ; rdfs:label "Te veel"@nl ; kg:fromBudget budget:b0 ; schema:value "9000000.00"^^xsd:decimal ; schema:currency "EUR" .
+        toekenning:te-veel a kg:Allocation ; rdfs:label "Te veel"@nl ; kg:fromBudget budget:b0 ;
+            schema:value "9000000.00"^^xsd:decimal ; schema:currency "EUR" .
     """),
     (("ConceptSchemeShape",), """
         thema:eigenlijk-kader a skos:ConceptScheme ; rdfs:label "Kader onder thema"@nl .
     """),
     (("ConceptShape",), """
-        initiatief:eigenlijk-thema a skos:Concept ; rdfs:label "Thema onder initiatief"@nl ; skos:inScheme begrippenkader:themas .
+        initiatief:eigenlijk-thema a skos:Concept ; rdfs:label "Thema onder initiatief"@nl ;
+            skos:inScheme begrippenkader:themas .
     """),
     (("ConceptShape_inScheme_minCount",), """
         thema:zonder-kader a skos:Concept ; rdfs:label "Thema zonder kader"@nl .
     """),
     (("ConceptShape_inScheme_pattern",), """
-        thema:in-overeenkomst a skos:Concept ; rdfs:label "Thema in een overeenkomst"@nl ; skos:inScheme overeenkomst:a0 .
+        thema:in-overeenkomst a skos:Concept ; rdfs:label "Thema in een overeenkomst"@nl ;
+            skos:inScheme overeenkomst:a0 .
     """),
     (("DuplicateShape",), """
-        organisatie:dubbel a org:Organization ; rdfs:label "Organisatie 3"@nl ; kg:organisationType organisatietype:museum .
+        organisatie:dubbel a org:Organization ; rdfs:label "Organisatie 3"@nl ;
+            kg:organisationType organisatietype:museum .
     """),
     (("DuplicateShape",), """
         samenwerking:netwerk-1 a org:OrganizationalCollaboration ; rdfs:label "Netwerk 1"@nl .
     """),
     (("DuplicateShape",), """
-        organisatie:andere-naam a org:Organization ; rdfs:label "Iets heel anders"@nl ; skos:altLabel "Organisatie 7"@nl ; kg:organisationType organisatietype:museum .
+        organisatie:andere-naam a org:Organization ; rdfs:label "Iets heel anders"@nl ;
+            skos:altLabel "Organisatie 7"@nl ; kg:organisationType organisatietype:museum .
     """),
     (("EntityShape_attentionPoint_pattern", "KnownIriShape"), """
         initiatief:i2 kg:attentionPoint doel:geen-thema .
@@ -222,31 +249,41 @@ _BROKEN: list[tuple[tuple[str, ...], str]] = [
         initiatief:Nieuwsbrief_Kennisstad a kg:Initiative ; rdfs:label "Nieuwsbrief"@nl .
     """),
     (("KnownIriShape",), """
-        lidmaatschap:tikfout a org:Membership ; rdfs:label "Lid met een tikfout"@nl ; org:member organisatie:org-tikfout ; org:organization samenwerking:netwerk-1 ; org:role rol:voorziter ; kg:startYear 2020 .
+        lidmaatschap:tikfout a org:Membership ; rdfs:label "Lid met een tikfout"@nl ;
+            org:member organisatie:org-tikfout ; org:organization samenwerking:netwerk-1 ; org:role rol:voorziter ;
+            kg:startYear 2020 .
     """),
     (("MembershipShape",), """
-        samenwerking:eigenlijk-lidmaatschap a org:Membership ; rdfs:label "Lidmaatschap onder samenwerking"@nl ; org:member organisatie:org-1 ; org:organization samenwerking:netwerk-1 ; org:role rol:lid .
+        samenwerking:eigenlijk-lidmaatschap a org:Membership ; rdfs:label "Lidmaatschap onder samenwerking"@nl ;
+            org:member organisatie:org-1 ; org:organization samenwerking:netwerk-1 ; org:role rol:lid .
     """),
     (("MembershipShape_member_count",), """
         lidmaatschap:m3-0 org:member organisatie:org-9 .
     """),
     (("MembershipShape_member_pattern",), """
-        lidmaatschap:lid-initiatief a org:Membership ; rdfs:label "Een initiatief als lid"@nl ; org:member initiatief:i0 ; org:organization samenwerking:netwerk-1 ; org:role rol:lid .
+        lidmaatschap:lid-initiatief a org:Membership ; rdfs:label "Een initiatief als lid"@nl ;
+            org:member initiatief:i0 ; org:organization samenwerking:netwerk-1 ; org:role rol:lid .
     """),
     (("MembershipShape_organization_count",), """
-        lidmaatschap:nergens-lid a org:Membership ; rdfs:label "Nergens lid van"@nl ; org:member organisatie:org-1 ; org:role rol:lid .
+        lidmaatschap:nergens-lid a org:Membership ; rdfs:label "Nergens lid van"@nl ; org:member organisatie:org-1 ;
+            org:role rol:lid .
     """),
     (("MembershipShape_organization_pattern",), """
-        lidmaatschap:lid-van-initiatief a org:Membership ; rdfs:label "Lid van een initiatief"@nl ; org:member organisatie:org-1 ; org:organization initiatief:i0 ; org:role rol:lid .
+        lidmaatschap:lid-van-initiatief a org:Membership ; rdfs:label "Lid van een initiatief"@nl ;
+            org:member organisatie:org-1 ; org:organization initiatief:i0 ; org:role rol:lid .
     """),
     (("MembershipShape_role_count",), """
-        lidmaatschap:zonder-rol a org:Membership ; rdfs:label "Zonder rol"@nl ; org:member organisatie:org-1 ; org:organization samenwerking:netwerk-1 .
+        lidmaatschap:zonder-rol a org:Membership ; rdfs:label "Zonder rol"@nl ; org:member organisatie:org-1 ;
+            org:organization samenwerking:netwerk-1 .
     """),
     (("MembershipShape_role_pattern",), """
-        lidmaatschap:rol-is-soort a org:Membership ; rdfs:label "Rol is een soort"@nl ; org:member organisatie:org-1 ; org:organization samenwerking:netwerk-1 ; org:role organisatietype:museum .
+        lidmaatschap:rol-is-soort a org:Membership ; rdfs:label "Rol is een soort"@nl ; org:member organisatie:org-1 ;
+            org:organization samenwerking:netwerk-1 ; org:role organisatietype:museum .
     """),
     (("MembershipShape_startYear_minCount",), """
-        lidmaatschap:kennispartner-zonder-jaar a org:Membership ; rdfs:label "Kennispartner zonder jaar"@nl ; org:member organisatie:org-2 ; org:organization samenwerking:leiden-kennisstad ; org:role rol:kennispartner .
+        lidmaatschap:kennispartner-zonder-jaar a org:Membership ; rdfs:label "Kennispartner zonder jaar"@nl ;
+            org:member organisatie:org-2 ; org:organization samenwerking:leiden-kennisstad ;
+            org:role rol:kennispartner .
     """),
     (("MonetaryAmountShape_currency_in",), """
         toekenning:t0-1 schema:currency "euro"@nl .
@@ -255,28 +292,34 @@ _BROKEN: list[tuple[tuple[str, ...], str]] = [
         initiatief:i9 schema:value "10.00"^^xsd:decimal .
     """),
     (("MonetaryAmountShape_value_datatype",), """
-        budget:geheel a kg:Budget ; rdfs:label "Budget als geheel getal"@nl ; schema:value 500000 ; schema:currency "EUR" .
+        budget:geheel a kg:Budget ; rdfs:label "Budget als geheel getal"@nl ; schema:value 500000 ;
+            schema:currency "EUR" .
     """),
     (("OrganisationShape",), """
-        samenwerking:eigenlijk-organisatie a org:Organization ; rdfs:label "Organisatie onder samenwerking"@nl ; kg:organisationType organisatietype:museum .
+        samenwerking:eigenlijk-organisatie a org:Organization ; rdfs:label "Organisatie onder samenwerking"@nl ;
+            kg:organisationType organisatietype:museum .
     """),
     (("OrganisationShape_label_minCount",), """
-        organisatie:zonder-nl a org:Organization ; rdfs:label "Zonder taal" ; kg:organisationType organisatietype:museum .
+        organisatie:zonder-nl a org:Organization ; rdfs:label "Zonder taal" ;
+            kg:organisationType organisatietype:museum .
     """),
     (("OrganisationShape_organisationType_minCount",), """
         organisatie:zonder-soort a org:Organization ; rdfs:label "Organisatie zonder soort"@nl .
     """),
     (("OrganizationalCollaborationShape",), """
-        organisatie:eigenlijk-samenwerking a org:OrganizationalCollaboration ; rdfs:label "Samenwerking onder organisatie"@nl .
+        organisatie:eigenlijk-samenwerking a org:OrganizationalCollaboration ;
+            rdfs:label "Samenwerking onder organisatie"@nl .
     """),
     (("OrganizationalUnitShape",), """
-        samenwerking:instituut a org:OrganizationalUnit ; rdfs:label "Instituut onder samenwerking"@nl ; org:unitOf organisatie:org-1 .
+        samenwerking:instituut a org:OrganizationalUnit ; rdfs:label "Instituut onder samenwerking"@nl ;
+            org:unitOf organisatie:org-1 .
     """),
     (("OrganizationalUnitShape_unitOf_minCount",), """
         organisatie:los-instituut a org:OrganizationalUnit ; rdfs:label "Los instituut"@nl .
     """),
     (("OrganizationalUnitShape_unitOf_pattern",), """
-        organisatie:instituut-van-netwerk a org:OrganizationalUnit ; rdfs:label "Instituut van een netwerk"@nl ; org:unitOf samenwerking:netwerk-1 .
+        organisatie:instituut-van-netwerk a org:OrganizationalUnit ; rdfs:label "Instituut van een netwerk"@nl ;
+            org:unitOf samenwerking:netwerk-1 .
     """),
     (("PlaceShape",), """
         organisatie:eigenlijk-plaats a schema:Place ; rdfs:label "Plaats onder organisatie"@nl .
@@ -288,28 +331,35 @@ _BROKEN: list[tuple[tuple[str, ...], str]] = [
         lidmaatschap:eigenlijk-rol a org:Role ; rdfs:label "Rol onder lidmaatschap"@nl .
     """),
     (("SourceDocumentShape",), """
-        programma:eigenlijk-document a kg:SourceDocument ; rdfs:label "Document onder programma"@nl ; dcterms:title "Document"@nl ; kg:sourceFile "synthetisch-0.txt" .
+        programma:eigenlijk-document a kg:SourceDocument ; rdfs:label "Document onder programma"@nl ;
+            dcterms:title "Document"@nl ; kg:sourceFile "synthetisch-0.txt" .
     """),
     (("SourceDocumentShape_sourceFile_count",), """
-        document:zonder-bestand a kg:SourceDocument ; rdfs:label "Document zonder bestand"@nl ; dcterms:title "Zonder bestand"@nl .
+        document:zonder-bestand a kg:SourceDocument ; rdfs:label "Document zonder bestand"@nl ;
+            dcterms:title "Zonder bestand"@nl .
     """),
     (("SourceDocumentShape_title_minCount",), """
-        document:zonder-titel a kg:SourceDocument ; rdfs:label "Document zonder titel"@nl ; kg:sourceFile "synthetisch-1.txt" .
+        document:zonder-titel a kg:SourceDocument ; rdfs:label "Document zonder titel"@nl ;
+            kg:sourceFile "synthetisch-1.txt" .
     """),
     (("StatusPeriodShape",), """
         initiatief:i10 kg:status status:eigenlijk-periode .
-        status:eigenlijk-periode a schema:StructuredValue ; rdfs:label "Periode onder status"@nl ; kg:statusValue status:toegewezen ; kg:startYear 2020 .
+        status:eigenlijk-periode a schema:StructuredValue ; rdfs:label "Periode onder status"@nl ;
+            kg:statusValue status:toegewezen ; kg:startYear 2020 .
     """),
     (("StatusPeriodShape_statusValue_count",), """
         initiatief:i11 kg:status statusperiode:zonder-waarde .
-        statusperiode:zonder-waarde a schema:StructuredValue ; rdfs:label "Periode zonder status"@nl ; kg:startYear 2020 .
+        statusperiode:zonder-waarde a schema:StructuredValue ; rdfs:label "Periode zonder status"@nl ;
+            kg:startYear 2020 .
     """),
     (("StatusPeriodShape_statusValue_pattern",), """
         initiatief:i12 kg:status statusperiode:verkeerde-waarde .
-        statusperiode:verkeerde-waarde a schema:StructuredValue ; rdfs:label "Periode met een soort"@nl ; kg:statusValue initiatieftype:programma ; kg:startYear 2020 .
+        statusperiode:verkeerde-waarde a schema:StructuredValue ; rdfs:label "Periode met een soort"@nl ;
+            kg:statusValue initiatieftype:programma ; kg:startYear 2020 .
     """),
     (("YearOrderShape",), """
-        lidmaatschap:omgekeerd a org:Membership ; rdfs:label "Omgekeerde jaren"@nl ; org:member organisatie:org-1 ; org:organization samenwerking:netwerk-1 ; org:role rol:lid ; kg:startYear 2022 ; kg:endYear 2017 .
+        lidmaatschap:omgekeerd a org:Membership ; rdfs:label "Omgekeerde jaren"@nl ; org:member organisatie:org-1 ;
+            org:organization samenwerking:netwerk-1 ; org:role rol:lid ; kg:startYear 2022 ; kg:endYear 2017 .
     """),
 ]
 
@@ -350,7 +400,8 @@ def _unreadable() -> list[Entry]:
     good = claim("syn-leesbaar", 'organisatie:org-12 skos:altLabel "Twaalfde"@nl .')
     return [
         Entry("syntax-error", entry("x", good).text.replace("skos:altLabel", "skos:altLabel ;;"), frozenset(), True),
-        Entry("bad-date", entry("x", claim("syn-datum", 'overeenkomst:a3 kg:signingDate "2017-02-30"^^xsd:date .')).text,
+        Entry("bad-date",
+              entry("x", claim("syn-datum", 'overeenkomst:a3 kg:signingDate "2017-02-30"^^xsd:date .')).text,
               frozenset(), True),
         Entry("claim-exists", entry("x", claim("syn-5", 'organisatie:org-13 skos:altLabel "Dertiende"@nl .')).text,
               frozenset(), True),

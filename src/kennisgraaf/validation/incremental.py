@@ -232,6 +232,8 @@ def _select_targets(shapes: Any, targeted: list[Any], store: ox.Store, candidate
     named = sorted((c for c in candidates if isinstance(c, ox.NamedNode)), key=str)
     blank = {c for c in candidates if isinstance(c, ox.BlankNode)}
     for shape in targeted:
+        if (shape, rdflib.RDF.type, rdflib.RDFS.Class) in shapes:
+            raise NotIncremental(f"{shape}: an implicit class target (pyshacl would apply it to the whole graph)")
         nodes: set[Any] = set()
         for node in shapes.objects(shape, sh.targetNode):
             term = _to_ox(node)
@@ -251,16 +253,16 @@ def _select_targets(shapes: Any, targeted: list[Any], store: ox.Store, candidate
             queries.append(reach.prefix_block(shapes, target) + str(shapes.value(target, sh.select)))
         for query in queries:
             if named:
-                nodes.update(row["this"] for row in store.query(bind_rows(query, "this", named)))  # type: ignore[union-attr]
+                rows = store.query(bind_rows(query, "this", named))
+                nodes.update(row["this"] for row in rows)  # type: ignore[union-attr]
             if blank:
-                nodes.update(row["this"] for row in store.query(query) if row["this"] in blank)  # type: ignore[union-attr]
+                rows = store.query(query)
+                nodes.update(row["this"] for row in rows if row["this"] in blank)  # type: ignore[union-attr]
         for target in list(shapes.objects(shape, sh.target)):
             for triple in list(shapes.triples((target, None, None))):
                 shapes.remove(triple)
         for name in ("targetNode", "targetClass", "targetSubjectsOf", "targetObjectsOf", "target"):
             shapes.remove((shape, sh[name], None))
-        if (shape, rdflib.RDF.type, rdflib.RDFS.Class) in shapes:
-            raise NotIncremental(f"{shape}: an implicit class target")
         for node in nodes - {None}:
             shapes.add((shape, sh.targetNode, converter.term(node)))
 
@@ -307,7 +309,6 @@ class Neighbourhood:
         self._bulked: dict[tuple[bool, str], set[Any]] = {}
         self._many: dict[str, int] = {}  # predicates with more triples than this
         self._ntriples: list[bytes] = []  # read in bulk, not yet in the store
-        self._bulk_data: list[bytes] = []  # read in bulk, in the store
         self.entries = entries
         self._out: dict[Any, list[Any]] = {}   # the entries' triples by subject, by object, by graph
         self._in: dict[Any, list[Any]] = {}
@@ -384,7 +385,8 @@ class Neighbourhood:
             values = " ".join(str(n) for n in todo)
             query = (f"CONSTRUCT {{ ?s <{predicate}> ?o }} WHERE {{ VALUES {end} {{ {values} }} "
                      f"?s <{predicate}> ?o }}")
-            self._ntriples.append(self.built.query(query).serialize(format=ox.RdfFormat.N_TRIPLES))  # type: ignore[union-attr]
+            triples = self.built.query(query)
+            self._ntriples.append(triples.serialize(format=ox.RdfFormat.N_TRIPLES))  # type: ignore[union-attr]
             wanted = ox.NamedNode(predicate)
             index = self._out if step.forward else self._in
             for node in todo:
@@ -543,23 +545,17 @@ class Neighbourhood:
             self._added = []
         for data in self._ntriples:
             self._store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
-            self._bulk_data.append(data)
         self._ntriples = []
         return self._store
 
-    def rdflib(self, everything: bool = False) -> Any:
-        """The triples of the core steps (with `everything`, all) as an rdflib Graph, for pyshacl."""
+    def rdflib(self) -> Any:
+        """The triples of the core steps as an rdflib Graph, for pyshacl."""
         import rdflib
 
         converter = TermConverter()
         graph = rdflib.Graph()
-        for s, p, o in self.triples if everything else self.core:
+        for s, p, o in self.core:
             graph.add((converter.term(s), converter.term(p), converter.term(o)))
-        if everything:
-            for data in [*self._bulk_data, *self._ntriples]:
-                for triple in ox.parse(data, ox.RdfFormat.N_TRIPLES):
-                    graph.add((converter.term(triple.subject), converter.term(triple.predicate),
-                               converter.term(triple.object)))
         return graph
 
     def quote_graph(self, entries: LoadedGraph, candidates: set[Any]) -> LoadedGraph:

@@ -55,8 +55,9 @@ class Step:
     `existential`: one matching triple per node is enough. `transitive`: follow the step again from what it
     found (a path p* or p+); with `reflexive` the source nodes themselves go to `target` as well (p*, p?).
     `keep`: filter expressions (SPARQL text) on the source variable alone (`keep_name`); a node failing one of
-    them is not looked up. `identity`: no triples, the nodes of `source` go to `target` (a nested shape). `predicate`: the
-    predicates of the triples go to `target` instead of their other ends (a variable in predicate position)."""
+    them is not looked up. `identity`: no triples, the nodes of `source` go to `target` (a nested shape).
+    `predicate`: the predicates of the triples go to `target` instead of their other ends (a variable in
+    predicate position)."""
 
     source: str
     target: str
@@ -169,7 +170,8 @@ def target_plan(shapes: Any, shape: Any, var: str = START) -> Plan:
 
     sh = rdflib.Namespace(SH)
     plan = Plan()
-    if next(shapes.objects(shape, sh.targetClass), None) is not None or (shape, rdflib.RDF.type, rdflib.RDFS.Class) in shapes:
+    implicit = (shape, rdflib.RDF.type, rdflib.RDFS.Class) in shapes
+    if next(shapes.objects(shape, sh.targetClass), None) is not None or implicit:
         plan.extend(_class_plan(var))
     for predicate in shapes.objects(shape, sh.targetSubjectsOf):
         plan.steps.append(Step(var, _fresh("object"), predicates=frozenset({str(predicate)}), existential=True))

@@ -113,14 +113,17 @@ def validate_entries(settings: Settings, files: Iterable[Path | str], built: Bui
                    if isinstance(term, ox.BlankNode)}
     candidates |= _foci_of_built_results(built.warnings, written, settings.base_iri)
     entry_predicates = {q.predicate.value for q in entry_store}
+    # a candidate's own triples first (its name, for the message; and most steps start out of it)
+    hood.run(Plan([Step(reach.START, "_all", predicates=None)]), candidates, core=True)
     candidates |= _valued_foci(analysis, entry_predicates, written, hood)
+    hood.run(Plan([Step(reach.START, "_all", predicates=None)]), candidates, core=True)  # and of those found
 
     plan = Plan()
     for shape in analysis.targets:
         plan.extend(analysis.targets[shape])
         plan.extend(analysis.shapes[shape])
     hood.run(plan, candidates)
-    core = Plan([Step(reach.START, "_all", predicates=None)])  # a focus node's own triples: its name, ...
+    core = Plan()
     for shape in analysis.targets:
         core.extend(analysis.cores[shape])
     hood.run(core, candidates, core=True)
@@ -296,6 +299,7 @@ class Neighbourhood:
     (what pyshacl gets), `triples` all of them (what Oxigraph gets, for the SPARQL parts)."""
 
     BATCH = 16  # more nodes than this for one step: one SPARQL query on the built store instead of a lookup each
+    BULK = 256  # more than this for a step that goes nowhere further: read straight into the store
 
     def __init__(self, built: Built, entries: ox.Store) -> None:
         self.built = built.store
@@ -369,7 +373,7 @@ class Neighbourhood:
         class, ...): the built store's triples go into the neighbourhood's store as N-Triples, without a Python
         object each (most of the time of a validation otherwise); the entries' as usual. False when the step
         is not of that kind (few nodes, kg:statedIn, any predicate, one triple per node, blank nodes)."""
-        if (len(nodes) <= self.BATCH or step.predicates is None or STATED_IN in step.predicates or step.existential
+        if (len(nodes) <= self.BULK or step.predicates is None or STATED_IN in step.predicates or step.existential
                 or step.predicate or any(isinstance(n, ox.BlankNode) for n in nodes)):
             return False
         nodes = [n for n in nodes if not (step.forward and isinstance(n, ox.Literal))]
@@ -460,6 +464,14 @@ class Neighbourhood:
         wanted = None if predicates is None else {ox.NamedNode(p) for p in predicates if p != STATED_IN}
         if step.forward:
             nodes = [n for n in nodes if not isinstance(n, ox.Literal)]
+        everything = self._done.get((True, None, False), {}) if step.forward and wanted is not None else {}
+        if everything:  # out of nodes whose every triple was read already: those, not the store again
+            for node in [n for n in nodes if n in everything]:
+                stated = STATED_IN in predicates  # type: ignore[operator]
+                triples = [t for t in everything[node] if t[1] in wanted or (stated and t[1] == self._stated_in)]
+                if triples:
+                    found[node] = triples[:1] if step.existential else triples
+            nodes = [n for n in nodes if n not in everything]
         own_index = self._out if step.forward else self._in
         for node in nodes:  # the entries
             own = own_index.get(node)

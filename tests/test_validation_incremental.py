@@ -5,6 +5,7 @@ build is the project as it is."""
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -75,7 +76,8 @@ def both_ways(synthetic: tuple[Settings, dict[str, Path]]) -> dict[str, tuple[An
     """Each entry validated in full (two processes: a full validation takes about a second) and incrementally."""
     settings, paths = synthetic
     names = sorted(paths)
-    with ProcessPoolExecutor(2) as pool:
+    # spawned, not forked: the test process may run server threads by now
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
         full = list(pool.map(_full, [(settings.project_dir, paths[n]) for n in names]))
     return {name: (f, _outcome(settings, paths[name], incremental=True)) for name, f in zip(names, full, strict=True)}
 

@@ -167,7 +167,7 @@ def validate(settings: Settings, files: tuple[str, ...], fmt: str, verbose: bool
     Each problem is printed as file:line: severity: message. Exit code 0: conforms (warnings allowed);
     1: rule violations; 2: a file could not be read. Nothing is built. FILES are checked against the current
     build when it was built from the project as it is now (apart from FILES), reading only what the rules look
-    at (about a second at most for a million triples); else the whole graph is validated again.
+    at (about a second for a million triples); else the whole graph is validated again.
 
     Example: kennisgraaf validate nieuw/convenant.trig --lang en
     """

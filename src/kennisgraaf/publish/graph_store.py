@@ -40,7 +40,7 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 
-from ..errors import KennisgraafError, OutputError
+from ..errors import OutputError
 
 __all__ = [
     "CREDENTIALS_FILE_VARIABLE",

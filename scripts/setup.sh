@@ -51,3 +51,23 @@ if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
              "sudo apt-get install chromium, then run the tests." >&2
     fi
 fi
+
+# The publish tests start a private Virtuoso 7 (tests/virtuoso_server.py) from Debian's virtuoso-opensource.
+# The package asks for a dba password (debconf): preseeded empty, so no prompt, and its own service (port 8890
+# and 1111, /var/lib/virtuoso-opensource-7) is left disabled; if it was started all the same, it is stopped.
+if [ "${1:-}" = "--test" ] && ! command -v virtuoso-t >/dev/null 2>&1; then
+    if as_root_with_apt; then
+        apt-get update -qq >/dev/null
+        printf '%s\n' "virtuoso-opensource-7 virtuoso-opensource-7/dba-password password" \
+                      "virtuoso-opensource-7 virtuoso-opensource-7/dba-password-again password" \
+            | debconf-set-selections
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virtuoso-opensource >/dev/null
+        if [ -x /etc/init.d/virtuoso-opensource-7 ]; then
+            invoke-rc.d virtuoso-opensource-7 stop >/dev/null 2>&1 || true
+            update-rc.d virtuoso-opensource-7 disable >/dev/null 2>&1 || true
+        fi
+    else
+        echo "The publish tests need Debian's virtuoso-opensource, and this is not root: install it with" \
+             "sudo apt-get install virtuoso-opensource, then run the tests." >&2
+    fi
+fi

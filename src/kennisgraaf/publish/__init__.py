@@ -1,0 +1,1 @@
+"""Publishing the built graph elsewhere."""

@@ -1,1 +1,6 @@
-"""Publishing the built graph elsewhere."""
+"""Store → publish: putting the built graph elsewhere — into any triple store that speaks the SPARQL 1.1 Graph
+Store Protocol (or SPARQL Update), graph by graph, idempotently.
+
+Owns: `graph_store` (comparing, uploading and verifying graphs; the manifest of what was published).
+May import: the foundation, `kennisgraaf.store`, `kennisgraaf.queries` and `kennisgraaf.web`.
+"""

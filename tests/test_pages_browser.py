@@ -217,3 +217,17 @@ def test_canned_query_form_in_the_browser(page: Any, kennisgraaf_server: Any) ->
     page.wait_for_selector("table.results tbody tr")
     assert "Hogeschool Leiden" in page.inner_text("table.results")
     assert page.locator("p.downloads a", has_text="CSV").get_attribute("href").endswith("format=csv")
+
+
+def test_a_misspelt_class_is_answered_with_a_warning_above_the_editor(page: Any, kennisgraaf_server: Any) -> None:
+    _open_query_page(page, kennisgraaf_server.url + "query")
+    assert page.locator("#query-warnings").is_hidden()
+    _replace_editor_text(page, "PREFIX kg: <https://w3id.org/kennisgraaf/def/>\nSELECT ?x WHERE { ?x a kg:Agreemnt }")
+    page.click(ACTIVE + ".yasqe_queryButton")
+    page.wait_for_selector("#query-warnings:not([hidden])")
+    assert page.inner_text("#query-warnings") == \
+        "Warning: kg:Agreemnt is not used in this graph; did you mean kg:Agreement?"
+    _replace_editor_text(page, "PREFIX kg: <https://w3id.org/kennisgraaf/def/>\nSELECT ?x WHERE { ?x a kg:Agreement }")
+    page.click(ACTIVE + ".yasqe_queryButton")
+    page.wait_for_selector("#query-warnings[hidden]", state="attached")
+    assert len(_result_rows(page)) > 3

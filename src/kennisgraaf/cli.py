@@ -470,7 +470,9 @@ def sparql_command(settings: Settings, text: str | None, path: str | None, fmt: 
     Example: kennisgraaf sparql 'SELECT ?org ?name WHERE { ?org a org:Organization ; rdfs:label ?name }'
     """
     from .errors import QueryError
+    from .namespaces import prefixes
     from .queries.running import GRAPH_FORMATS, RESULT_FORMATS, Target
+    from .queries.terms import term_warnings
     from .sparqltext import check
 
     if (text is None) == (path is None):
@@ -487,27 +489,54 @@ def sparql_command(settings: Settings, text: str | None, path: str | None, fmt: 
         click.echo(text)
         return
     target = Target.of(settings, endpoint=endpoint)
-    form = check(text, target.max_length).form or ""
+    form = check(text, target.max_length, known_prefixes=prefixes(target.base_iri)).form or ""
     wanted = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
     if fmt != "table" and fmt not in wanted:
         raise QueryError(f"A {form} query cannot be written as {fmt}: use --format table|{'|'.join(wanted)}.",
                          f"Een {form}-query kan niet als {fmt} worden geschreven: gebruik --format "
                          f"table|{'|'.join(wanted)}.")
+    word = "waarschuwing" if target.language == "nl" else "warning"
+    for warning in term_warnings(text, target):
+        click.echo(f"{word}: {warning.message(target.language)}", err=True)
     _print_result(target.execute(text), fmt, target)
+
+
+@cli.command("prefixes")
+@settings_options("prefixes")
+@click.option("--format", "fmt", type=click.Choice(["text", "sparql", "turtle", "json"]), default="text",
+              show_default=True, help="sparql and turtle give declarations to paste into a query or a data file.")
+def list_prefixes(settings: Settings, fmt: str) -> None:
+    """The prefixes `kennisgraaf sparql` adds to a query that uses them without declaring them.
+
+    The same prefixes are pre-declared on the query page and used in exports; a query sent to /sparql or to
+    another endpoint must declare the ones it uses.
+
+    Example: kennisgraaf prefixes --format sparql
+    """
+    from .namespaces import prefixes
+
+    table = prefixes(settings.base_iri)
+    if fmt == "json":
+        click.echo(json.dumps(table, indent=2))
+        return
+    width = max(len(name) for name in table) + 1
+    for name, namespace in table.items():
+        if fmt == "sparql":
+            click.echo(f"PREFIX {name}: <{namespace}>")
+        elif fmt == "turtle":
+            click.echo(f"@prefix {name}: <{namespace}> .")
+        else:
+            click.echo(f"{(name + ':').ljust(width)}  {namespace}")
 
 
 def _with_prefixes(text: str, base_iri: str) -> str:
     """The query with PREFIX lines for the project's prefixes it uses but does not declare, so ad-hoc queries
     can say org:, rdfs:, organisatie: and the like."""
-    import re
-
     from .namespaces import prefixes
-    from .sparqltext import tokens
+    from .sparqltext import undeclared_prefixes
 
-    declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([\w-]*):", text)}
-    used = {t.text.split(":", 1)[0] for t in tokens(text) if t.kind == "word" and ":" in t.text}
     table = prefixes(base_iri)
-    missing = sorted((used - declared) & set(table))
+    missing = sorted(name for name in undeclared_prefixes(text) if name in table)
     return "".join(f"PREFIX {name}: <{table[name]}>\n" for name in missing) + text
 
 

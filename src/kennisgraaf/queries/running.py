@@ -388,7 +388,7 @@ def sparql(text: str, *, settings: Settings | None = None, store: ox.Store | str
     crash the engine, and (unless `allow_service`) SERVICE calls to other endpoints."""
     settings = settings or Settings.load()
     target = Target.of(settings, store, endpoint, timeout, limit)
-    check(text, target.max_length, allow_service=allow_service)
+    check(text, target.max_length, allow_service=allow_service, known_prefixes=prefixes(target.base_iri))
     return target.execute(text)
 
 
@@ -407,7 +407,7 @@ def _bind_parameters(query: CannedQuery, values: Mapping[str, Any], target: Targ
                              f"{known}).",
                              f"De query {query.name} heeft geen parameter {', '.join(unknown)} (de parameters: "
                              f"{known}).")
-    shape = check(query.text, target.max_length, found=query.shape)
+    shape = check(query.text, target.max_length, found=query.shape, known_prefixes=prefixes(target.base_iri))
     bound: dict[str, Any] = {}
     given_iris: list[tuple[Parameter, ox.NamedNode]] = []
     for param in query.params:

@@ -11,6 +11,7 @@ Layout of the build folder::
       current -> releases/<id>  symlink, swapped atomically when a build succeeds
       releases/<id>/store/      the Oxigraph (RocksDB) store
       releases/<id>/report.json counts per class and graph, warnings, timings, content hash
+      releases/<id>/vocabulary.json the classes and properties the graph uses (to check queries against)
 
 A build is written into a fresh release folder and only then made current by replacing the symlink in one
 rename, so a failed or interrupted build (Ctrl-C, crash, disk full) leaves the previous build as it was.
@@ -35,6 +36,7 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import NotBuiltError, OutputError, ValidationFailed
+from .vocabulary import vocabulary_of, write_vocabulary
 
 __all__ = ["LAYOUT", "BuildReport", "build", "current_release", "open_store", "read_report", "state_each_fact_once"]
 
@@ -101,6 +103,7 @@ def build(settings: Settings | None = None, progress: Callable[[str], None] | No
         dump = graph.store.dump(format=ox.RdfFormat.N_QUADS)
         assert dump is not None
         _write_store(release / "store", dump)
+        write_vocabulary(release, vocabulary_of(graph.store))
         timings["store"] = time.perf_counter() - step
         timings["total"] = time.perf_counter() - started
         data = _report_data(settings, graph, report, dump, timings)

@@ -19,8 +19,11 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from ..errors import QueryError, QueryTimeout
+from ..namespaces import prefixes
 from ..queries import worker
+from ..queries.terms import unknown_terms
 from ..sparqltext import MAX_CHAIN, MAX_NESTING, calls_elsewhere, check, may_vary, shape
+from ..store.vocabulary import vocabulary_of
 from .errors import busy, error_response, internal_error, not_acceptable, not_acceptable_message, refusal
 from .pages import query_page
 from .protocol import (
@@ -45,7 +48,8 @@ log = logging.getLogger("kennisgraaf.serve")
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-EXPOSED_HEADERS = ("X-Result-Truncated", "X-Result-Limit", "X-Query-Time", "Retry-After", "Location")
+EXPOSED_HEADERS = ("X-Result-Truncated", "X-Result-Limit", "X-Query-Time", "X-Query-Warning", "Retry-After",
+                   "Location")
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -151,7 +155,8 @@ async def _receive_body(receive: Receive, length: str | None, limit: int) -> byt
 def plan_query(state: ServerState, operation: Operation, accept: str | None) -> Plan:
     """How to answer a query request; QueryError when the query is refused, ProtocolError (406) when no
     acceptable format is offered."""
-    found = check(operation.text, state.max_length, allow_service=False)  # once per request: plans are kept
+    found = check(operation.text, state.max_length, allow_service=False,  # once per request: plans are kept
+                  known_prefixes=prefixes(state.base_iri))
     offered = GRAPH_TYPES if found.form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
     media = negotiate(accept, offered, operation.fmt)
     if media is None:
@@ -162,7 +167,9 @@ def plan_query(state: ServerState, operation: Operation, accept: str | None) -> 
         default_graph=tuple(operation.default_graphs) if dataset else None,
         named_graphs=tuple(operation.named_graphs) if dataset else None,
     )
-    return Plan(job, media, stable=not may_vary(operation.text), accept=accept, fmt=operation.fmt)
+    warnings = unknown_terms(operation.text, state.vocabulary, state.base_iri) if state.vocabulary else []
+    return Plan(job, media, stable=not may_vary(operation.text), accept=accept, fmt=operation.fmt,
+                warnings=tuple(w.en for w in warnings))
 
 
 async def run_plan(state: ServerState, plan: Plan) -> Answered:
@@ -186,7 +193,7 @@ async def run_plan(state: ServerState, plan: Plan) -> Answered:
         else render(answer, media, state.base_iri)
     if media is plan.media and plan.stable and not answer.truncated and answer.seconds <= state.inline_seconds:
         state.remember_quick(plan.job, answer)
-    return _answer(data, media, answer.seconds, state.limit if answer.truncated else None)
+    return _answer(data, media, answer.seconds, state.limit if answer.truncated else None, plan.warnings)
 
 
 def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None:
@@ -202,14 +209,17 @@ def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None
     seconds = time.perf_counter() - started
     if data is None or seconds > 4 * state.inline_seconds:
         state.quick.pop(plan.job, None)
-    return None if data is None else _answer(data, plan.media, seconds, None)
+    return None if data is None else _answer(data, plan.media, seconds, None, plan.warnings)
 
 
-def _answer(data: bytes, media: MediaType, seconds: float, truncated_at: int | None) -> Answered:
+def _answer(data: bytes, media: MediaType, seconds: float, truncated_at: int | None,
+            warnings: tuple[str, ...] = ()) -> Answered:
     headers = {"content-type": content_type(media), "vary": "Accept", "x-query-time": f"{seconds * 1000:.1f}ms"}
     if truncated_at is not None:
         headers["x-result-truncated"] = "true"
         headers["x-result-limit"] = str(truncated_at)
+    if warnings:  # the answer is given all the same; the header says what probably went wrong
+        headers["x-query-warning"] = " | ".join(w.encode("ascii", "backslashreplace").decode() for w in warnings)
     return Answered(data, headers)
 
 
@@ -261,8 +271,10 @@ async def _update(state: ServerState, operation: Operation) -> Response:
             changed = ox.Store()
             changed.bulk_load(answer.data, ox.RdfFormat.N_QUADS)
             triples = count_triples(changed)
+            vocabulary = vocabulary_of(changed)
             with state.lock:
-                state.store, state.triples = changed, triples
+                state.store, state.triples, state.vocabulary = changed, triples, vocabulary
+                state.plans.clear()  # their warnings were about the graph before
                 state.key = worker.share(changed, replacing=state.key)
                 state.cache.clear()
 

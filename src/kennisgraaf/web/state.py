@@ -19,7 +19,8 @@ from starlette.requests import Request
 from ..config import Settings
 from ..queries import worker
 from ..queries.running import Target
-from ..store.builds import open_store
+from ..store.builds import current_release, open_store
+from ..store.vocabulary import Vocabulary, read_vocabulary, vocabulary_of
 from .protocol import MediaType
 
 __all__ = ["SHORT_REQUEST", "Busy", "Plan", "ServerState", "count_triples", "load_state", "state_of"]
@@ -35,13 +36,14 @@ class Busy(Exception):
 class Plan:
     """A query request read once: the job for a worker, the format of the answer (and what it was chosen
     from), and whether a run in the server process may answer it once it has proved quick (`stable`: it does
-    the same work each time, see sparqltext.may_vary)."""
+    the same work each time, see sparqltext.may_vary), and the warnings about its terms (queries.terms)."""
 
     job: worker.LocalJob
     media: MediaType
     stable: bool
     accept: str | None = None
     fmt: str | None = None
+    warnings: tuple[str, ...] = ()
 
 
 SHORT_REQUEST = 16384  # longer requests and queries are not remembered (plans, quick queries): a bound on memory
@@ -61,6 +63,7 @@ class ServerState:
     max_running: int
     max_body: int
     allow_update: bool
+    vocabulary: Vocabulary | None = None  # the classes and properties the graph uses, to check queries against
     inline_seconds: float = 0.0
     running: int = 0
     limiter: anyio.CapacityLimiter | None = None
@@ -128,6 +131,7 @@ TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # the default graph hold
 
 def load_state(settings: Settings) -> ServerState:
     """Copy the current build into memory and start the workers."""
+    release = current_release(settings)
     on_disk = open_store(settings)
     memory = ox.Store()
     dump = on_disk.dump(format=ox.RdfFormat.N_QUADS)
@@ -142,6 +146,7 @@ def load_state(settings: Settings) -> ServerState:
         timeout=float(settings.get("query_timeout")), limit=int(settings.get("result_limit")),
         max_length=int(settings.get("max_query_length")), max_running=max_running,
         max_body=int(settings.get("max_body_size")), allow_update=allow_update,
+        vocabulary=read_vocabulary(release) or vocabulary_of(memory),
         # With updates a quick query can turn into a runaway one, which nothing could stop in this process.
         inline_seconds=0.0 if allow_update else min(float(settings.get("inline_query_ms")) / 1000,
                                                     float(settings.get("query_timeout")) / 10),

@@ -261,3 +261,18 @@ def test_package_data_includes_every_web_file(root) -> None:  # type: ignore[no-
     missing = [str(f) for f in files if not any(f.match(pattern) and len(f.parts) == len(pattern.split("/"))
                                                 for pattern in patterns)]
     assert missing == []
+
+
+def test_entity_page_shows_the_date_and_source_of_each_status(server) -> None:  # type: ignore[no-untyped-def]
+    # Jaarstukken 2017: "Op 11 juli 2017 heeft Leiden de ESOF 2022 toegewezen gekregen."
+    import html
+    import re
+
+    page = httpx.get(server.url + "doc/evenement/esof-2022", headers={"Accept": "text/html"}).text
+    [details] = re.findall(r'<table class="details">(.*?)</table>', page, re.DOTALL)
+    rows = re.findall(r"<tr>(.*?)</tr>", details, re.DOTALL)
+    dated = [row for row in rows if "2017-07-11" in row]
+    assert len(dated) == 1
+    assert f'href="{server.url}doc/document/jaarstukken-2017"' in dated[0]
+    assert html.escape("Op 11 juli 2017 heeft Leiden de ESOF 2022 toegewezen gekregen", quote=False) in dated[0]
+    assert any("toegewezen" in row and "doc/status/toegewezen" in row for row in rows)

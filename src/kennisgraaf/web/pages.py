@@ -86,6 +86,25 @@ def _select(state: ServerState, text: str, limit: int | None = None) -> list[lis
     return [list(row) for row in solutions]
 
 
+def _grouped(rows: list[list[Any]], linker: Linker) -> list[dict[str, Any]]:
+    """Rows of (property, value, claim, document, quote) as facts, each once with its sources: rdf:type first,
+    then by property and value."""
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    for p, o, g, doc, quote in rows:
+        fact = grouped.setdefault((str(p), str(o)), {"property": _term(p, linker), "value": _term(o, linker),
+                                                     "sources": {}})
+        if g is not None and doc is not None:
+            source = fact["sources"].setdefault(g.value, {"claim": _term(g, linker), "document": _term(doc, linker),
+                                                          "quotes": []})
+            if quote is not None and quote.value not in source["quotes"]:
+                source["quotes"].append(quote.value)
+    facts = sorted(grouped.values(), key=lambda f: (f["property"]["text"] != "rdf:type",
+                                                    f["property"]["text"], f["value"]["text"]))
+    for fact in facts:
+        fact["sources"] = sorted(fact["sources"].values(), key=lambda s: s["claim"]["text"])
+    return facts
+
+
 def _term(term: Any, linker: Linker) -> dict[str, Any]:
     """A term for a template: text, link, and the kind of term."""
     if term is None:
@@ -384,27 +403,32 @@ async def document(request: Request) -> Response:
                 OPTIONAL {{ GRAPH ?g {{ ?g <{KG}quote> ?quote }} }}
               }}
             }}""")
+        # A status is a period of its own (its value, years, date): shown with the fact, with its sources.
+        statuses = _select(state, f"""
+            SELECT ?period ?p ?o ?g ?doc ?quote WHERE {{
+              {node} <{KG}status> ?period .
+              {{ ?period ?p ?o }} UNION {{
+                GRAPH ?g {{ ?period ?p ?o }}
+                OPTIONAL {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?doc }} }}
+                OPTIONAL {{ GRAPH ?g {{ ?g <{KG}quote> ?quote }} }}
+              }}
+            }}""")
         incoming = _select(state, f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s", limit=500)
-        iris = {iri} | {t.value for row in facts + incoming for t in row if isinstance(t, ox.NamedNode)}
+        iris = {iri} | {t.value for row in facts + statuses + incoming for t in row if isinstance(t, ox.NamedNode)}
         linker.names = labels(sorted(iris), state.target())
-        return {"facts": facts, "incoming": incoming}
+        return {"facts": facts, "statuses": statuses, "incoming": incoming}
 
     found = await _run(request, gather)
     if not found["facts"] and not found["incoming"]:
         return _page("error.html", request, 404, title="Not found", message=f"Nothing in the graph is called {iri}.")
-    grouped: dict[tuple[str, str], dict[str, Any]] = {}
-    for p, o, g, doc, quote in found["facts"]:
-        key = (str(p), str(o))
-        fact = grouped.setdefault(key, {"property": _term(p, linker), "value": _term(o, linker), "sources": {}})
-        if g is not None and doc is not None:
-            source = fact["sources"].setdefault(g.value, {"claim": _term(g, linker), "document": _term(doc, linker),
-                                                          "quotes": []})
-            if quote is not None and quote.value not in source["quotes"]:
-                source["quotes"].append(quote.value)
-    facts = sorted(grouped.values(), key=lambda f: (f["property"]["text"] != "rdf:type",
-                                                    f["property"]["text"], f["value"]["text"]))
+    facts = _grouped(found["facts"], linker)
+    periods: dict[str, list[Any]] = {}
+    for period, *rest in found["statuses"]:
+        periods.setdefault(period.value, []).append(rest)
     for fact in facts:
-        fact["sources"] = sorted(fact["sources"].values(), key=lambda s: s["claim"]["text"])
+        if fact["property"].get("iri") == KG + "status" and fact["value"].get("iri") in periods:
+            fact["details"] = [d for d in _grouped(periods[fact["value"]["iri"]], linker)
+                               if d["property"].get("iri") != RDF_TYPE]
     incoming = [{"subject": _term(s, linker), "property": _term(p, linker)} for s, p in found["incoming"]]
     title = linker.names.get(iri) or linker.short(iri)
     return _page("entity.html", request, iri=iri, title=title, facts=facts, incoming=incoming,

@@ -1,6 +1,7 @@
 """Validation → store: the built store — building it atomically from a graph that conforms, opening the current
-build, its build report — and exporting it as sorted dumps.
+build, its build report — exporting it as sorted dumps, and describing it (VoID).
 
-Owns: `builds` (build, current build, report) and `export` (sorted, byte-identical dumps in six formats).
+Owns: `builds` (build, current build, report), `export` (sorted, byte-identical dumps in six formats) and `void`
+(the VoID description, for the server and for releases).
 May import: the foundation, `kennisgraaf.graph` and `kennisgraaf.validation` (to build).
 """

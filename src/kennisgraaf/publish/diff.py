@@ -332,8 +332,20 @@ class _Names:
 
     def triple(self, triple: tuple[Any, Any, Any]) -> str:
         s, p, o = triple
-        obj = self.short(o.value) if isinstance(o, ox.NamedNode) else str(o)
-        return f"{self.short(s.value)} {self.short(p.value)} {obj}"
+        return f"{self.short(s.value)} {self.short(p.value)} {self.term(o)}"
+
+    def term(self, term: Any) -> str:
+        """An IRI as a short name; a literal as "text"@nl or "1.5"^^xsd:decimal."""
+        if isinstance(term, ox.NamedNode):
+            return self.short(term.value)
+        if isinstance(term, ox.Literal):
+            text = json.dumps(term.value, ensure_ascii=False)
+            if term.language:
+                return f"{text}@{term.language}"
+            if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+                return f"{text}^^{self.short(term.datatype.value)}"
+            return text
+        return str(term)
 
 
 # ------------------------------------------------------------------------------------------------ words

@@ -71,3 +71,16 @@ if [ "${1:-}" = "--test" ] && ! command -v virtuoso-t >/dev/null 2>&1; then
              "sudo apt-get install virtuoso-opensource, then run the tests." >&2
     fi
 fi
+
+# The release tests check the DCAT-AP-NL record a second time with Apache Jena's SHACL validator (Debian's
+# libapache-jena-java, run with java; tests/jena_shacl.py). Without it that one test is skipped.
+if [ "${1:-}" = "--test" ] && ! dpkg -s libapache-jena-java >/dev/null 2>&1; then
+    if as_root_with_apt; then
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless \
+            libapache-jena-java >/dev/null
+    else
+        echo "The release tests use Debian's libapache-jena-java, and this is not root: install it with" \
+             "sudo apt-get install default-jre-headless libapache-jena-java, then run the tests." >&2
+    fi
+fi

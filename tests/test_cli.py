@@ -93,7 +93,11 @@ def test_each_command_offers_the_settings_it_uses_and_no_others() -> None:
     assert options("sources", "coverage") == {"--project", "--language", "--lang", "--check"}
     assert {"--query-timeout", "--timeout", "--result-limit", "--lang"} <= options("sparql")
     assert not (paths | {"--port", "--base-iri", "--max-query-length"}) & options("sparql")
-    serving = every - paths - {"--base-iri"}
+    releasing = {"--releases-dir", "--release-base-url", "--sparql-endpoint", "--landing-page", "--publisher",
+                 "--publisher-name", "--contact-page", "--contact-email", "--license", "--themes"}
+    assert not releasing & (options("release") | options("diff"))  # set in the project file, like the folders
+    assert options("release") == {"--project", "--language", "--lang"}
+    serving = every - paths - releasing - {"--base-iri"}
     assert serving <= options("serve") and not paths & options("serve")
     for path in (("query",), ("sources",), ()):
         assert "--project" in options(*path), path
@@ -150,7 +154,7 @@ def test_the_project_can_come_from_the_environment(mini: Settings, tmp_path: Pat
 
 @pytest.mark.parametrize("args", [
     ["build"], ["validate"], ["export"], ["info"], ["queries"], ["query", "partners"], ["query", "partners", "--help"],
-    ["sparql", "ASK {}"], ["sources", "coverage"], ["serve"], ["config"],
+    ["sparql", "ASK {}"], ["sources", "coverage"], ["serve"], ["config"], ["release"], ["diff", "1.0.0"],
 ])
 def test_outside_a_project_every_command_says_so_in_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  args: list[str]) -> None:

@@ -540,6 +540,62 @@ def _with_prefixes(text: str, base_iri: str) -> str:
     return "".join(f"PREFIX {name}: <{table[name]}>\n" for name in missing) + text
 
 
+# ------------------------------------------------------------------------------------------------ releases
+
+
+@cli.command("release")
+@settings_options("release")
+@click.argument("version", required=False)
+def release_command(settings: Settings, version: str | None) -> None:
+    """Write the current build as release VERSION, a folder to publish as it is.
+
+    It holds the dumps in six formats with their SHA-256 checksums (SHA256SUMS), the VoID description, a
+    DCAT-AP-NL 3.0 record validated against Geonovum's shapes (warnings are printed and kept) and the diff with
+    the previous release. VERSION defaults to the build's date and content hash; an existing version is never
+    overwritten, and a failed release leaves nothing behind. Where it goes and who publishes it are settings
+    (releases_dir, release_base_url, publisher, ...: see `kennisgraaf config`).
+
+    Example: kennisgraaf release 1.0.0
+    """
+    from .publish.release import release
+    from .validation.validator import SEVERITY_WORDS
+
+    progress = _progress()
+    try:
+        result = release(settings, version, progress=progress)
+    finally:
+        if progress:
+            click.echo("\r\033[K", err=True, nl=False)
+    word = SEVERITY_WORDS[settings.language]["Warning"]
+    for finding in result.validation.warnings:
+        click.echo(f"DCAT-AP-NL: {word}: {finding.line()}", err=True)
+    click.echo(result.summary(settings.language))
+
+
+@cli.command("diff")
+@settings_options("diff")
+@click.argument("old")
+@click.argument("new", default="current")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text (Markdown) for people; json for scripts.")
+def diff_command(settings: Settings, old: str, new: str, fmt: str) -> None:
+    """What changed from OLD to NEW: claims, memberships, amounts and dates.
+
+    OLD and NEW are release folders, versions in the releases folder, or `current` (the current build; the
+    default for NEW). Lists the claims added, removed and changed with their documents and quotes, who joined
+    or left what (memberships with role and years), and amounts, dates and years with another value.
+
+    Example: kennisgraaf diff releases/1.0.0 current --lang en
+    """
+    from .publish.diff import diff
+
+    result = diff(settings, old, new)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(result.render(settings.language), nl=False)
+
+
 # ------------------------------------------------------------------------------------------------ serve
 
 

@@ -34,7 +34,8 @@ class Setting:
     may_be_zero: bool = False  # numbers must be greater than zero unless this is set
 
 
-_TALKING = ("build", "validate", "coverage", "query", "sparql", "serve")  # commands whose words have a language
+# commands whose words have a language
+_TALKING = ("build", "validate", "coverage", "query", "sparql", "serve", "release", "diff")
 _QUERYING = ("query", "sparql", "serve")
 
 SETTINGS: tuple[Setting, ...] = (
@@ -65,6 +66,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_body_size", 1_000_000, "Largest request body the server accepts, in bytes.", kind=int, options=("serve",)),
     Setting("allow_update", False, "Let the server run SPARQL Update on its in-memory copy of the graph "
             "(never written to the build).", kind=bool, options=("serve",)),
+    # `kennisgraaf release`: where releases go, where they are published, and who publishes them (DCAT-AP-NL).
+    Setting("releases_dir", "releases", "Folder `kennisgraaf release` writes versioned releases to.", is_path=True),
+    Setting("release_base_url", "", "Address the releases are published under: a release's files are at "
+            "{release_base_url}{version}/ (empty: {base_iri}releases/)."),
+    Setting("sparql_endpoint", "", "Public address of the SPARQL endpoint, named in releases (empty: "
+            "{base_iri}sparql)."),
+    Setting("landing_page", "", "Public web page of the dataset, named in releases (empty: {base_iri})."),
+    Setting("publisher", "", "IRI of the organisation that publishes the releases (e.g. its TOOI IRI)."),
+    Setting("publisher_name", "", "Name of the publisher, in the language of the data."),
+    Setting("contact_page", "", "Web page (contact form) where users of a release can reach the publisher."),
+    Setting("contact_email", "", "E-mail address where users of a release can reach the publisher (may be empty "
+            "when contact_page is set)."),
+    Setting("license", "", "IRI of the licence of the released data (e.g. from the EU licence vocabulary)."),
+    Setting("themes", "", "EU data themes of the dataset, as codes of the EU vocabulary data-theme, separated by "
+            "spaces (e.g. GOVE EDUC)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -1,6 +1,9 @@
 """Store → publish: putting the built graph elsewhere — into any triple store that speaks the SPARQL 1.1 Graph
-Store Protocol (or SPARQL Update), graph by graph, idempotently.
+Store Protocol (or SPARQL Update), graph by graph, idempotently — and as versioned releases to publish as files.
 
-Owns: `graph_store` (comparing, uploading and verifying graphs; the manifest of what was published).
+Owns: `graph_store` (comparing, uploading and verifying graphs; the manifest of what was published), `release`
+(versioned, checksummed release folders, written atomically), `layout` (the names of a release's files), `dcat`
+(the DCAT-AP-NL 3.0 record of a release and its validation against Geonovum's shapes, vendored unchanged in
+`dcat-ap-nl-3.0/`) and `diff` (what changed between two releases, or a release and the current build).
 May import: the foundation, `kennisgraaf.store`, `kennisgraaf.queries` and `kennisgraaf.web`.
 """

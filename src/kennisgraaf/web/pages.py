@@ -25,6 +25,7 @@ from ..errors import QueryError, QueryTimeout
 from ..namespaces import KG, prefixes, short_name
 from ..queries import worker
 from ..queries.running import labels, run_canned
+from ..store.void import void_description
 from .errors import error_response, not_acceptable, refusal
 from .protocol import GRAPH_TYPES, RESULT_TYPES, MediaType, content_type, negotiate, render_graph
 from .state import Busy, ServerState, state_of
@@ -37,9 +38,6 @@ DUMPS = {"ttl": ("turtle", "text/turtle; charset=utf-8"), "trig": ("trig", "appl
 DOC_TYPES = (MediaType("html", "text/html", ("application/xhtml+xml",)),) + GRAPH_TYPES[:4]
 EXTENSIONS = {"html": "html", "ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
 PROV = "http://www.w3.org/ns/prov#"
-VOID = "http://rdfs.org/ns/void#"
-DCTERMS = "http://purl.org/dc/terms/"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB / "templates")), autoescape=True,
@@ -440,58 +438,9 @@ async def document(request: Request) -> Response:
 
 
 def _void(state: ServerState, root: str) -> list[ox.Triple]:
-    def count(query: str) -> int:
-        rows = _select(state, query)
-        return int(rows[0][0].value) if rows and rows[0][0] is not None else 0
-
-    id_space = state.base_iri + "id/"
-    dataset = ox.NamedNode(root + ".well-known/void#leiden")
-    v = lambda name: ox.NamedNode(VOID + name)
-    a = ox.NamedNode(RDF_TYPE)
-    triples = [
-        ox.Triple(dataset, a, v("Dataset")),
-        ox.Triple(dataset, ox.NamedNode(DCTERMS + "title"), ox.Literal("Kennisgraaf Leiden Kennisstad", language="nl")),
-        ox.Triple(dataset, ox.NamedNode(DCTERMS + "description"),
-                  ox.Literal("Who works with whom in Leiden Kennisstad, through which agreements, initiatives, "
-                             "themes and budgets; every fact traced to the sentence of a municipal document that "
-                             "states it.", language="en")),
-        ox.Triple(dataset, v("sparqlEndpoint"), ox.NamedNode(root + "sparql")),
-        ox.Triple(dataset, v("uriSpace"), ox.Literal(id_space)),
-        ox.Triple(dataset, v("vocabulary"), ox.NamedNode(KG)),
-        ox.Triple(dataset, v("triples"), ox.Literal(state.triples)),
-        ox.Triple(dataset, v("entities"), ox.Literal(count(
-            f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), {ox.Literal(id_space)})) }}"))),
-        ox.Triple(dataset, v("classes"), ox.Literal(count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"))),
-        ox.Triple(dataset, v("properties"), ox.Literal(count("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"))),
-        ox.Triple(dataset, v("distinctSubjects"), ox.Literal(count(
-            "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))),
-        ox.Triple(dataset, v("distinctObjects"), ox.Literal(count(
-            "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"))),
-    ]
-    for extension in sorted(DUMPS):
-        triples.append(ox.Triple(dataset, v("dataDump"), ox.NamedNode(f"{root}dumps/leiden.{extension}")))
-    graphs = ox.NamedNode(root + ".well-known/void#named-graphs")
-    triples += [
-        ox.Triple(dataset, v("subset"), graphs),
-        ox.Triple(graphs, a, v("Dataset")),
-        ox.Triple(graphs, ox.NamedNode(DCTERMS + "title"),
-                  ox.Literal("The named graphs: one per claim (facts with their source and quote), and the "
-                             "ontology", language="en")),
-        ox.Triple(graphs, v("documents"), ox.Literal(count(
-            "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))),
-    ]
-    classes = _select(state, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c")
-    for number, (cls, n) in enumerate(classes, 1):
-        part = ox.NamedNode(f"{root}.well-known/void#class-{number}")
-        triples += [ox.Triple(dataset, v("classPartition"), part), ox.Triple(part, v("class"), cls),
-                    ox.Triple(part, v("entities"), ox.Literal(int(n.value)))]
-    properties = _select(state, "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } "
-                                "GROUP BY ?p ORDER BY ?p")
-    for number, (prop, n) in enumerate(properties, 1):
-        part = ox.NamedNode(f"{root}.well-known/void#property-{number}")
-        triples += [ox.Triple(dataset, v("propertyPartition"), part), ox.Triple(part, v("property"), prop),
-                    ox.Triple(part, v("triples"), ox.Literal(int(n.value)))]
-    return triples
+    return void_description(lambda text: _select(state, text), document=root + ".well-known/void",
+                            base_iri=state.base_iri, sparql_endpoint=root + "sparql",
+                            dumps=[f"{root}dumps/leiden.{extension}" for extension in DUMPS])
 
 
 @_query_errors

@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RELEASE_SETTINGS = ("release_base_url", "sparql_endpoint", "landing_page", "publisher", "publisher_name",
+RELEASE_SETTINGS = ("release_base_url", "public_endpoint", "landing_page", "publisher", "publisher_name",
                     "contact_page", "contact_email", "license", "themes")
 
 

@@ -93,7 +93,7 @@ def test_each_command_offers_the_settings_it_uses_and_no_others() -> None:
     assert options("sources", "coverage") == {"--project", "--language", "--lang", "--check"}
     assert {"--query-timeout", "--timeout", "--result-limit", "--lang"} <= options("sparql")
     assert not (paths | {"--port", "--base-iri", "--max-query-length"}) & options("sparql")
-    releasing = {"--releases-dir", "--release-base-url", "--sparql-endpoint", "--landing-page", "--publisher",
+    releasing = {"--releases-dir", "--release-base-url", "--public-endpoint", "--landing-page", "--publisher",
                  "--publisher-name", "--contact-page", "--contact-email", "--license", "--themes"}
     assert not releasing & (options("release") | options("diff"))  # set in the project file, like the folders
     assert options("release") == {"--project", "--language", "--lang"}

@@ -70,7 +70,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("releases_dir", "releases", "Folder `kennisgraaf release` writes versioned releases to.", is_path=True),
     Setting("release_base_url", "", "Address the releases are published under: a release's files are at "
             "{release_base_url}{version}/ (empty: {base_iri}releases/)."),
-    Setting("sparql_endpoint", "", "Public address of the SPARQL endpoint, named in releases (empty: "
+    Setting("public_endpoint", "", "Public address of the SPARQL endpoint, named in releases (empty: "
             "{base_iri}sparql)."),
     Setting("landing_page", "", "Public web page of the dataset, named in releases (empty: {base_iri})."),
     Setting("publisher", "", "IRI of the organisation that publishes the releases (e.g. its TOOI IRI)."),

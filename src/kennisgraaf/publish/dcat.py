@@ -81,7 +81,7 @@ class Publication:
     """Who publishes the releases, where, and under which licence: the release settings, checked."""
 
     release_base_url: str
-    sparql_endpoint: str
+    public_endpoint: str
     landing_page: str
     publisher: str
     publisher_name: str
@@ -95,10 +95,10 @@ def publication(settings: Settings) -> Publication:
     """The release settings of the project; ConfigError, naming the setting, when one is missing or wrong."""
     base = settings.base_iri
     values = {name: str(settings.get(name)).strip() for name in (
-        "release_base_url", "sparql_endpoint", "landing_page", "publisher", "publisher_name", "contact_page",
+        "release_base_url", "public_endpoint", "landing_page", "publisher", "publisher_name", "contact_page",
         "contact_email", "license", "themes")}
     values["release_base_url"] = values["release_base_url"] or base + "releases/"
-    values["sparql_endpoint"] = values["sparql_endpoint"] or base + "sparql"
+    values["public_endpoint"] = values["public_endpoint"] or base + "sparql"
     values["landing_page"] = values["landing_page"] or base
     missing = [name for name in ("publisher", "publisher_name", "license", "themes") if not values[name]]
     if not values["contact_page"] and not values["contact_email"]:
@@ -111,7 +111,7 @@ def publication(settings: Settings) -> Publication:
             f"Een release noemt uitgever, licentie, thema's en contactpunt, en deze instellingen ontbreken: "
             f"{', '.join(missing)}. Zet ze in [tool.kennisgraaf] van pyproject.toml (of kennisgraaf.toml); "
             f"`kennisgraaf config` laat zien wat elk is.")
-    for name in ("release_base_url", "sparql_endpoint", "landing_page", "publisher", "contact_page", "license"):
+    for name in ("release_base_url", "public_endpoint", "landing_page", "publisher", "contact_page", "license"):
         value = values[name]
         if value and not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", value):
             raise ConfigError(f"Setting {name} is {value!r}; it must be an http(s) address.",
@@ -265,7 +265,7 @@ def record(publication: Publication, store: ox.Store, *, version: str, release_u
         add(distribution, DCT + "language", *languages)
         add(distribution, DCT + "conformsTo", _n(KG))
         add(distribution, DCT + "issued", released)
-    endpoint = _n(publication.sparql_endpoint)
+    endpoint = _n(publication.public_endpoint)
     by_endpoint = _n(here + "distribution-sparql")
     add(dataset, DCAT + "distribution", by_endpoint)
     add(by_endpoint, RDF + "type", _n(DCAT + "Distribution"))

@@ -194,7 +194,7 @@ def _write(folder: Path, settings: Settings, publication: dcat.Publication, stor
 
     _say(progress, "describing the dataset")
     void = void_description(store_select(store), document=release_url + "void.ttl", base_iri=settings.base_iri,
-                            sparql_endpoint=publication.sparql_endpoint,
+                            sparql_endpoint=publication.public_endpoint,
                             dumps=[release_url + d.name for d in dumps])
     files["void.ttl"] = dcat.serialize(void, ox.RdfFormat.TURTLE)
 

@@ -23,21 +23,25 @@ def closest(name: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.
     the last `:`, `/` or `#`), so a right slug under the wrong prefix is found too (kg:Organization →
     org:Organization)."""
     pool = sorted(set(candidates) - {name})
-    if not pool:
-        return []
-    tail = _tail(name).lower()
+    head, tail = _split(name.lower())
     scored = []
     for candidate in pool:
-        whole = difflib.SequenceMatcher(None, name.lower(), candidate.lower()).ratio()
-        last = difflib.SequenceMatcher(None, tail, _tail(candidate).lower()).ratio()
-        score = max(whole, last * 0.98)  # the same tail under another prefix is a little less likely
+        other_head, other_tail = _split(candidate.lower())
+        last = difflib.SequenceMatcher(None, tail, other_tail).ratio()
+        if other_head == head:  # the shared prefix says nothing about how close the names are
+            score = last
+        else:  # the same tail under another prefix is a little less likely than a typo in the tail
+            score = max(difflib.SequenceMatcher(None, name.lower(), candidate.lower()).ratio(), last * 0.98)
         if score >= cutoff:
             scored.append((-score, candidate))
-    return [candidate for _, candidate in sorted(scored)[:n]]
+    scored.sort()
+    best = -scored[0][0] if scored else 0
+    return [candidate for score, candidate in scored[:n] if -score >= best - 0.1]
 
 
-def _tail(name: str) -> str:
-    return re.split(r"[:/#]", name)[-1] or name
+def _split(name: str) -> tuple[str, str]:
+    parts = re.split(r"(?<=[:/#])", name)
+    return "".join(parts[:-1]), parts[-1] or name
 
 
 def or_list(names: list[str], lang: str) -> str:

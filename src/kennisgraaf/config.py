@@ -34,7 +34,7 @@ class Setting:
     may_be_zero: bool = False  # numbers must be greater than zero unless this is set
 
 
-_TALKING = ("build", "validate", "coverage", "query", "sparql", "serve")  # commands whose words have a language
+_TALKING = ("build", "validate", "new", "add", "coverage", "query", "sparql", "serve")  # commands whose words have a language
 _QUERYING = ("query", "sparql", "serve")
 
 SETTINGS: tuple[Setting, ...] = (

@@ -300,6 +300,8 @@ class _Builder:
         count = max(_int(self.shapes.value(shape, sh.minCount)), _int(self.shapes.value(shape, sh.qualifiedMinCount)))
         for constraint in self.shapes.objects(shape, sh.sparql):
             count = max(count, self.values_asked(constraint, path, store, probe))
+        if (most := self.shapes.value(shape, sh.maxCount)) is not None:
+            spec.max_count = min(_int(most), spec.max_count if spec.max_count is not None else _int(most))
         qualified = self.shapes.value(shape, sh.qualifiedValueShape)
         languages = self.shapes.value(qualified, sh.languageIn) if qualified is not None else None
         if languages is not None:

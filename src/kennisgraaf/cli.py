@@ -286,18 +286,19 @@ def add_command(settings: Settings, files: tuple[str, ...], replaces: str | None
         raise
     if progress:
         click.echo("\r\033[K", err=True, nl=False)
-    assert added.build is not None
     if fmt == "json":
         click.echo(json.dumps({"conforms": True, "added": [{"file": str(e), "as": str(t), "backup": (
             str(added.backups[t]) if t in added.backups else None)} for e, t in added.placed],
-            "warnings": len(added.report.warnings), "build": added.build.data["counts"]}, indent=2,
-            ensure_ascii=False))
+            "unchanged": [{"file": str(e), "as": str(t)} for e, t in added.unchanged],
+            "warnings": len(added.report.warnings),
+            "build": added.build.data["counts"] if added.build else None}, indent=2, ensure_ascii=False))
         return
     if added.report.warnings:
         click.echo(format_report(added.report))
     for line in added.summary(settings.language):
         click.echo(_wrap(line))
-    click.echo(added.build.summary())
+    if added.build is not None:
+        click.echo(added.build.summary())
 
 
 @cli.command()

@@ -47,6 +47,7 @@ class Added:
     report: ValidationReport
     placed: list[tuple[Path, Path]] = field(default_factory=list)  # (entry, data file)
     backups: dict[Path, Path] = field(default_factory=dict)  # replaced data file -> its previous version
+    unchanged: list[tuple[Path, Path]] = field(default_factory=list)  # (entry, the data file that already holds it)
     build: BuildReport | None = None
 
     def summary(self, lang: str) -> list[str]:
@@ -60,6 +61,9 @@ class Added:
             else:
                 lines.append(f"{shown(entry)} toegevoegd als {shown(target)}." if lang == "nl" else
                              f"Added {shown(entry)} as {shown(target)}.")
+        for entry, target in self.unchanged:
+            lines.append(f"{shown(target)} is al gelijk aan {shown(entry)}: niets veranderd." if lang == "nl" else
+                         f"{shown(target)} is already the same as {shown(entry)}: nothing changed.")
         return lines
 
 
@@ -90,7 +94,11 @@ def add(settings: Settings, files: Iterable[Path | str], replaces: Path | str | 
                              f"{shown(entry)} is veranderd terwijl het werd gecontroleerd, dus er is niets "
                              f"toegevoegd. Sla het op en voeg het opnieuw toe.", file=shown(entry))
     added = Added(change, report)
-    _commit(settings, added, [(entry, targets[entry], contents[entry]) for entry in change.files], lang, progress)
+    items = [(entry, targets[entry], contents[entry]) for entry in change.files]
+    changed = [item for item in items if not (item[0] in change.replaces and item[1].read_bytes() == item[2])]
+    added.unchanged = [(entry, target) for entry, target, _ in items if (entry, target, contents[entry]) not in changed]
+    if changed:
+        _commit(settings, added, changed, lang, progress)
     return added
 
 

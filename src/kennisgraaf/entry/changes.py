@@ -192,7 +192,7 @@ def _placeholders(paths: Iterable[Path], base_iri: str, lang: str) -> list[Probl
                 subject = _expand(first, namespaces)
             tokens = dict.fromkeys(_token_at(code, m.start(), m.end()) for m in PLACEHOLDERS.finditer(code))
             for token in tokens:
-                property_name = _property_on(code, token, namespaces)
+                property_name = _property_on(code, token)
                 problems.append(_placeholder_problem(path, number, token, subject or token, property_name, lang,
                                                      base_iri))
             stripped = code.rstrip()
@@ -231,10 +231,11 @@ def _token_at(code: str, start: int, end: int) -> str:
     return code[left:right]
 
 
-def _property_on(code: str, token: str, namespaces: dict[str, str]) -> str | None:
+def _property_on(code: str, token: str) -> str | None:
+    """The property a value on this line is written after (the last prefixed name before it)."""
     before = code[: code.find(token)].split()
-    candidates = [word for word in before if ":" in word and not word.startswith('"')]
-    return candidates[-1] if candidates and len(before) >= 1 else None
+    candidates = [word for word in before if ":" in word and not word.startswith(('"', "<"))]
+    return candidates[-1] if candidates else None
 
 
 def _expand(match: re.Match[str], namespaces: dict[str, str]) -> str | None:

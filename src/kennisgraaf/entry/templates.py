@@ -35,8 +35,6 @@ _LISTED_WITH_LABELS = 12  # longer lists of allowed values show only the IRIs
 _WORDS = {
     "nl": {
         "title": "Nieuwe invoer: {kind} ({cls}), gemaakt met `kennisgraaf new {key}` uit de regels in shapes/.",
-        "known": "Bekende waarden komen uit {where}.",
-        "built": "de gebouwde graaf", "loaded": "de bestanden van het project (er is nog niets gebouwd)",
         "steps": [
             "Zo vul je het in:",
             "1. Vervang {name} (overal: ook in de naam van de bewering, die twee keer voorkomt) door een korte naam "
@@ -47,19 +45,16 @@ _WORDS = {
         ],
         "claim": "De bewering: het letterlijke citaat uit één brondocument waarop de feiten hieronder berusten.",
         "code": "De naam van de bewering begint met de code van haar brondocument: {codes}.",
-        "entity": "Het nieuwe ding: {kind} ({cls}){definition}",
+        "entity": "Het nieuwe ding: {kind} ({cls}).",
         "other_namespaces": "Een {kind} mag ook een IRI hebben onder {namespaces}.",
         "required": "verplicht", "recommended": "aanbevolen", "optional": "optioneel",
         "exactly": "precies {n}", "at_least": "minstens {n}",
         "choose": "Kies uit", "choose_known": "Kies uit (bekend in de graaf)",
         "instead": "In plaats daarvan mag ook: {names}.",
         "section_optional": "Optioneel: haal de # weg om te gebruiken.",
-        "value": "een waarde",
     },
     "en": {
         "title": "New entry: {kind} ({cls}), made by `kennisgraaf new {key}` from the rules in shapes/.",
-        "known": "Known values come from {where}.",
-        "built": "the built graph", "loaded": "the files of the project (nothing is built yet)",
         "steps": [
             "How to fill it in:",
             "1. Replace {name} (everywhere: also in the name of the claim, which appears twice) by a short name "
@@ -70,14 +65,13 @@ _WORDS = {
         ],
         "claim": "The claim: the verbatim quote from one source document that the facts below rest on.",
         "code": "The name of the claim starts with the code of its source document: {codes}.",
-        "entity": "The new thing: {kind} ({cls}){definition}",
+        "entity": "The new thing: {kind} ({cls}).",
         "other_namespaces": "A {kind} may also have an IRI under {namespaces}.",
         "required": "required", "recommended": "recommended", "optional": "optional",
         "exactly": "exactly {n}", "at_least": "at least {n}",
         "choose": "Choose from", "choose_known": "Choose from (known in the graph)",
         "instead": "Instead, you may give: {names}.",
         "section_optional": "Optional: remove the # to use.",
-        "value": "a value",
     },
 }
 
@@ -171,7 +165,7 @@ def write_new(text: str, output: Path) -> None:
 
 
 def render(model: EntryModel, entry_type: EntryType, lang: str, name: str | None = None,
-           document: str | None = None, built: bool = True) -> str:
+           document: str | None = None) -> str:
     """The starter entry as TriG."""
     words = _WORDS[lang]
     value, name_placeholder = PLACEHOLDER[lang], NAME_PLACEHOLDER[lang]
@@ -197,9 +191,7 @@ def render(model: EntryModel, entry_type: EntryType, lang: str, name: str | None
     given = {"http://www.w3.org/ns/prov#wasDerivedFrom": short(document)} if document else {}
     lines += _subject(model, model.claim, claim_iri, lang, given)
     lines.append("")
-    definition = _definition(model, entry_type, lang)
-    lines.append(_comment(words["entity"].format(kind=entry_type.label(lang), cls=short(entry_type.class_iri),
-                                                 definition=definition), 4))
+    lines.append(_comment(words["entity"].format(kind=entry_type.label(lang), cls=short(entry_type.class_iri)), 4))
     if entry_type.other_namespaces:
         lines.append(_comment(words["other_namespaces"].format(
             kind=entry_type.label(lang).lower(), namespaces=", ".join(short(n) for n in entry_type.other_namespaces)), 4))
@@ -207,10 +199,6 @@ def render(model: EntryModel, entry_type: EntryType, lang: str, name: str | None
     lines += _subject(model, entry_type, entity_iri, lang, given)
     lines.append("}")
     return "\n".join(lines) + "\n"
-
-
-def _definition(model: EntryModel, entry_type: EntryType, lang: str) -> str:
-    return ""  # the class's own words come with the properties; kept short on purpose
 
 
 def _subject(model: EntryModel, entry_type: EntryType, iri: str, lang: str, given: dict[str, str]) -> list[str]:

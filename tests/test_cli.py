@@ -87,7 +87,9 @@ def test_each_command_offers_the_settings_it_uses_and_no_others() -> None:
     paths = {"--ontology-dir", "--data-dir", "--sources-dir", "--shapes-dir", "--queries-dir", "--build-dir"}
     assert every <= options("config")
     assert options("build") == {"--project", "--language", "--lang"}
-    assert options("validate") == {"--project", "--language", "--lang", "--format"}
+    assert options("validate") == {"--project", "--language", "--lang", "--format", "--replaces"}
+    assert options("add") == {"--project", "--language", "--lang", "--format", "--replaces"}
+    assert options("new") == {"--project", "--language", "--lang", "--list", "--name", "--source", "-o", "--output"}
     assert options("info") == options("queries") == {"--project", "--format"}
     assert options("export") == {"--project", "--format", "--graph", "-o", "--output", "--force"}
     assert options("sources", "coverage") == {"--project", "--language", "--lang", "--check"}

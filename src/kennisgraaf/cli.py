@@ -154,25 +154,151 @@ def build(settings: Settings) -> None:
     click.echo(report.summary())
 
 
+def _json_errors(fmt: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """With --format json, a user error is printed as JSON on stdout too (the error, its file and line), so a
+    script always gets JSON; the exit code stays the error's."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return command(*args, **kwargs)
+            except KennisgraafError as error:
+                if kwargs.get(fmt) != "json" or isinstance(error, ValidationFailed):
+                    raise
+                lang = (click.get_current_context().obj or {}).get("lang", "en")
+                click.echo(json.dumps({"conforms": False, "error": {
+                    "kind": type(error).__name__, "message": error.message(lang), "file": error.file,
+                    "line": error.line, "exit_code": error.exit_code}, "problems": []}, ensure_ascii=False, indent=2))
+                raise
+
+        return wrapper
+
+    return decorate
+
+
 @cli.command()
 @settings_options("validate")
 @click.argument("files", nargs=-1, type=click.Path())
+@click.option("--replaces", type=click.Path(dir_okay=False), default=None, metavar="DATAFILE",
+              help="FILE is a changed copy of this data file: validate it in place of that file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
               help="turtle gives the standard sh:ValidationReport.")
-def validate(settings: Settings, files: tuple[str, ...], fmt: str) -> None:
+@_json_errors("fmt")
+def validate(settings: Settings, files: tuple[str, ...], replaces: str | None, fmt: str) -> None:
     """Check the graph, or new or changed FILES in the context of the graph, against the shapes.
 
-    Each problem is printed as file:line: severity: message. Exit code 0: conforms (warnings allowed);
-    1: rule violations; 2: a file could not be read. Nothing is built.
+    Each problem is printed as file:line: severity: message. Only the problems written in FILES are reported.
+    A changed copy of a data file (edited outside data/) is checked in place of the original: give
+    --replaces data/x.trig, or it is recognised when it holds exactly the claims of one data file. Exit code
+    0: conforms (warnings allowed); 1: rule violations; 2: a file could not be read. Nothing is built.
 
     Example: kennisgraaf validate nieuw/convenant.trig --lang en
     """
     from .validation.validator import format_report
-    from .validation.validator import validate as validate_graph
 
-    report = validate_graph(settings, files, lang=settings.language)
+    if replaces is not None and not files:
+        raise click.UsageError("--replaces goes with the changed copy: kennisgraaf validate FILE --replaces DATAFILE.")
+    if files:
+        from .entry.changes import validate_entries
+
+        change, report = validate_entries(settings, files, replaces, lang=settings.language)
+        for note in change.notes(settings.language):
+            click.echo(_wrap(note), err=True)
+    else:
+        from .validation.validator import validate as validate_graph
+
+        report = validate_graph(settings, lang=settings.language)
     click.echo(format_report(report, fmt))
     sys.exit(report.exit_code)
+
+
+@cli.command("new")
+@settings_options("new")
+@click.argument("kind", metavar="TYPE", required=False)
+@click.option("--list", "list_types", is_flag=True, help="List the kinds of entry (TYPE) and exit.")
+@click.option("--name", default=None, help="The name of the new thing as the source writes it: its label, and "
+              "the short name of its IRI.")
+@click.option("--source", default=None, metavar="DOCUMENT",
+              help="The source document (document:jaarstukken-2023, jaarstukken-2023 or js2023).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write (never overwritten; default: stdout).")
+def new(settings: Settings, kind: str | None, list_types: bool, name: str | None, source: str | None,
+        output: str | None) -> None:
+    """Write a starter entry of kind TYPE: a claim with its source and quote, and a new thing with what the
+    shapes require, to fill in.
+
+    Made from the shapes (required properties with what they mean, allowed values, optional ones commented
+    out) and the built graph (the existing organisations and such to choose from). Fill in each INVULLEN
+    (FILL-IN with --lang en), then `kennisgraaf validate FILE` and `kennisgraaf add FILE`.
+
+    Example: kennisgraaf new membership --source js2023 -o nieuw-lidmaatschap.trig
+    """
+    from pathlib import Path
+
+    from .entry.model import entry_model
+    from .entry.templates import new_entry, type_list, write_new
+
+    model = entry_model(settings)
+    if list_types:
+        click.echo(type_list(model, settings.language))
+        return
+    if kind is None:
+        raise click.UsageError("Give the kind of entry, e.g. `kennisgraaf new membership`; `kennisgraaf new --list` "
+                               "lists them.")
+    text = new_entry(settings, kind, name=name, source=source, lang=settings.language, model=model)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_new(text, Path(output))
+    click.echo(f"Geschreven: {output}. Vul het in en controleer het met `kennisgraaf validate {output}`."
+               if settings.language == "nl" else
+               f"Wrote {output}. Fill it in and check it with `kennisgraaf validate {output}`.", err=True)
+
+
+@cli.command("add")
+@settings_options("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--replaces", type=click.Path(dir_okay=False), default=None, metavar="DATAFILE",
+              help="FILE is a changed copy of this data file: check it in its place, and replace it.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_json_errors("fmt")
+def add_command(settings: Settings, files: tuple[str, ...], replaces: str | None, fmt: str) -> None:
+    """Check FILES in the context of the graph and, when they conform, put them into data/ and rebuild.
+
+    A new file goes to data/ under its own name (an existing data file is never overwritten); a changed copy
+    of a data file (--replaces, or recognised by its claims) replaces it, and the previous version is kept in
+    build/backups/. All or nothing: when a rule is broken, or the add fails or is interrupted, data/ and the
+    build stay as they were. FILES themselves are left as they are.
+
+    Example: kennisgraaf add nieuw-lidmaatschap.trig
+    """
+    from .entry.adding import add
+    from .validation.validator import format_report
+
+    progress = _progress() if fmt == "text" else None
+    try:
+        added = add(settings, files, replaces, lang=settings.language, progress=progress)
+    except ValidationFailed as failed:
+        if progress:
+            click.echo("\r\033[K", err=True, nl=False)
+        click.echo(format_report(failed.report, fmt))  # type: ignore[arg-type]
+        raise
+    if progress:
+        click.echo("\r\033[K", err=True, nl=False)
+    if fmt == "json":
+        click.echo(json.dumps({"conforms": True, "added": [{"file": str(e), "as": str(t), "backup": (
+            str(added.backups[t]) if t in added.backups else None)} for e, t in added.placed],
+            "unchanged": [{"file": str(e), "as": str(t)} for e, t in added.unchanged],
+            "warnings": len(added.report.warnings),
+            "build": added.build.data["counts"] if added.build else None}, indent=2, ensure_ascii=False))
+        return
+    if added.report.warnings:
+        click.echo(format_report(added.report))
+    for line in added.summary(settings.language):
+        click.echo(_wrap(line))
+    if added.build is not None:
+        click.echo(added.build.summary())
 
 
 @cli.command()

@@ -35,7 +35,7 @@ class Setting:
 
 
 # commands whose words have a language
-_TALKING = ("build", "validate", "coverage", "query", "sparql", "serve", "release", "diff")
+_TALKING = ("build", "validate", "new", "add", "coverage", "query", "sparql", "serve", "release", "diff")
 _QUERYING = ("query", "sparql", "serve")
 
 SETTINGS: tuple[Setting, ...] = (

@@ -18,7 +18,6 @@ import pytest
 
 from kennisgraaf import queries
 from kennisgraaf.config import Settings
-from kennisgraaf.store.builds import state_each_fact_once
 from kennisgraaf.publish.graph_store import (
     MANIFEST_GRAPH,
     Credentials,
@@ -29,6 +28,7 @@ from kennisgraaf.publish.graph_store import (
     publish,
     read_credentials,
 )
+from kennisgraaf.store.builds import state_each_fact_once
 
 ID = "https://w3id.org/kennisgraaf/id/"
 STANDAARD = "https://w3id.org/kennisgraaf/graph/standaard"  # a union store: the default graph's own triples
@@ -93,15 +93,6 @@ class Recorder:
     def writes(self, target: Target) -> list[tuple[str, str]]:
         return [(m, u) for m, u in self.sent
                 if m in ("PUT", "DELETE", "PATCH") or (m == "POST" and u.startswith(target.update))]
-
-
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from virtuoso_server import serve
-
-    with serve(tmp_path_factory.mktemp("virtuoso")) as server:
-        print(f"\nVirtuoso answered {server.start_seconds:.1f} s after it was started")
-        yield server
 
 
 def _empty_oxigraph(tmp_path_factory: pytest.TempPathFactory, union: bool) -> Iterator[str]:

@@ -560,7 +560,7 @@ class _Target:
             raise PublishError(
                 f"The store at {url} did not answer within {self.timeout:g} s while {what}. It may be busy or "
                 f"down; try again later.",
-                f"De store op {url} antwoordde niet binnen {self.timeout:g} s bij het {what}. Misschien is hij "
+                f"De store op {url} antwoordde niet binnen {self.timeout:g} s bij het {_dutch(what)}. Misschien is hij "
                 f"druk of uit; probeer het later opnieuw.") from None
         except httpx.TransportError as error:
             raise PublishError(
@@ -574,20 +574,20 @@ class _Target:
                     f"The store at {url} asks for a user name and password (HTTP 401) while {what}. Put them, as "
                     f"user:password, in the environment variable {CREDENTIALS_VARIABLE} or in a file named by "
                     f"{CREDENTIALS_FILE_VARIABLE}.",
-                    f"De store op {url} vraagt om een gebruikersnaam en wachtwoord (HTTP 401) bij het {what}. Zet "
+                    f"De store op {url} vraagt om een gebruikersnaam en wachtwoord (HTTP 401) bij het {_dutch(what)}. Zet "
                     f"ze, als gebruiker:wachtwoord, in de omgevingsvariabele {CREDENTIALS_VARIABLE} of in een "
                     f"bestand dat {CREDENTIALS_FILE_VARIABLE} noemt.")
             raise PublishError(
                 f"The store at {url} refused the user name and password (HTTP 401) while {what}. Check the "
                 f"credentials in {CREDENTIALS_VARIABLE} or {CREDENTIALS_FILE_VARIABLE}.",
-                f"De store op {url} weigerde de gebruikersnaam en het wachtwoord (HTTP 401) bij het {what}. "
+                f"De store op {url} weigerde de gebruikersnaam en het wachtwoord (HTTP 401) bij het {_dutch(what)}. "
                 f"Controleer de inloggegevens in {CREDENTIALS_VARIABLE} of {CREDENTIALS_FILE_VARIABLE}.")
         if response.status_code == 403:
             raise PublishError(
                 f"The store at {url} does not allow this user to do this (HTTP 403) while {what}: "
                 f"{_detail(response)} Publish with a user that may write (credentials in {CREDENTIALS_VARIABLE}), "
                 f"to the store's authenticated URL (Virtuoso: /sparql-graph-crud-auth and /sparql-auth).",
-                f"De store op {url} staat deze gebruiker dit niet toe (HTTP 403) bij het {what}: "
+                f"De store op {url} staat deze gebruiker dit niet toe (HTTP 403) bij het {_dutch(what)}: "
                 f"{_detail(response)} Publiceer met een gebruiker die mag schrijven (inloggegevens in "
                 f"{CREDENTIALS_VARIABLE}), naar de URL met aanmelding (Virtuoso: /sparql-graph-crud-auth en "
                 f"/sparql-auth).")
@@ -754,6 +754,21 @@ def _batches(lines: list[str]) -> Iterable[str]:
         size += len(line) + 1
     if batch:
         yield "\n".join(batch)
+
+
+_DUTCH = (("querying", "bevragen"), ("reading graph default", "lezen van de standaardgraaf"),
+          ("writing graph default", "schrijven van de standaardgraaf"),
+          ("deleting graph default", "verwijderen van de standaardgraaf"), ("reading graph", "lezen van graaf"),
+          ("writing graph", "schrijven van graaf"), ("deleting graph", "verwijderen van graaf"),
+          ("writing to delete graph", "verwijderen van graaf"), ("writing", "schrijven van"))
+
+
+def _dutch(what: str) -> str:
+    """What a request was doing (`_Target._send`), in Dutch."""
+    for english, dutch in _DUTCH:
+        if what.startswith(english):
+            return dutch + what[len(english):]
+    return what
 
 
 def _graph_parameter(graph: str | None) -> dict[str, str]:

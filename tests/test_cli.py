@@ -93,8 +93,11 @@ def test_each_command_offers_the_settings_it_uses_and_no_others() -> None:
     assert options("sources", "coverage") == {"--project", "--language", "--lang", "--check"}
     assert {"--query-timeout", "--timeout", "--result-limit", "--lang"} <= options("sparql")
     assert not (paths | {"--port", "--base-iri", "--max-query-length"}) & options("sparql")
-    serving = every - paths - {"--base-iri"}
-    assert serving <= options("serve") and not paths & options("serve")
+    publishing = {o for o in every if o.startswith("--publish-")}
+    serving = every - paths - publishing - {"--base-iri"}
+    assert serving <= options("serve") and not (paths | publishing) & options("serve")
+    assert options("publish") == {"--project", "--language", "--lang", "--to", "--graph-store", "--update",
+                                  "--default-graph", "--timeout", "--release", "--dry-run", "--credentials-file"}
     for path in (("query",), ("sources",), ()):
         assert "--project" in options(*path), path
 

@@ -526,17 +526,24 @@ def serve(settings: Settings) -> None:
     """Serve the built graph: a SPARQL 1.1 endpoint at /sparql, pages to browse and query it, and its IRIs.
 
     Read-only, fetches nothing from elsewhere (SERVICE is refused), and every query runs in a worker process
-    that is stopped after --query-timeout seconds. Ctrl-C stops the server.
+    that is stopped after --query-timeout seconds. Ctrl-C stops the server. With --sparql-endpoint URL the
+    graph is served from that store (one it was published to) instead of the build, with the same rules.
 
     Example: kennisgraaf serve --port 8000
     """
     from .store.builds import current_release
     from .web.app import serve as run_server
+    from .web.state import check_endpoint
 
-    current_release(settings)  # a clear message when nothing is built yet
+    remote = str(settings.get("sparql_endpoint"))
+    if remote:
+        check_endpoint(settings)  # a clear message when the store cannot be asked
+    else:
+        current_release(settings)  # a clear message when nothing is built yet
 
     def announce(url: str) -> None:
-        click.echo(f"Serving the graph at {url} (SPARQL endpoint: {url}sparql). Open {url} in a browser; "
+        source = f" from {remote}" if remote else ""
+        click.echo(f"Serving the graph{source} at {url} (SPARQL endpoint: {url}sparql). Open {url} in a browser; "
                    f"Ctrl-C stops.", err=True)
 
     run_server(settings, announce)

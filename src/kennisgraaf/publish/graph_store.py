@@ -55,6 +55,7 @@ import httpx
 import pyoxigraph as ox
 
 from ..errors import OutputError
+from ..namespaces import PUBLICATION, PUBLICATION_MANIFEST
 
 __all__ = [
     "CREDENTIALS_FILE_VARIABLE",
@@ -70,8 +71,8 @@ __all__ = [
     "read_credentials",
 ]
 
-MANIFEST_GRAPH = "https://w3id.org/kennisgraaf/graph/publicatie"
-PUB = "https://w3id.org/kennisgraaf/def/publicatie#"
+MANIFEST_GRAPH = PUBLICATION_MANIFEST
+PUB = PUBLICATION
 CREDENTIALS_VARIABLE = "KENNISGRAAF_PUBLISH_CREDENTIALS"
 CREDENTIALS_FILE_VARIABLE = "KENNISGRAAF_PUBLISH_CREDENTIALS_FILE"
 

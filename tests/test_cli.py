@@ -99,8 +99,11 @@ def test_each_command_offers_the_settings_it_uses_and_no_others() -> None:
                  "--publisher-name", "--contact-page", "--contact-email", "--license", "--themes"}
     assert not releasing & (options("release") | options("diff"))  # set in the project file, like the folders
     assert options("release") == {"--project", "--language", "--lang"}
-    serving = every - paths - releasing - {"--base-iri"}
-    assert serving <= options("serve") and not paths & options("serve")
+    publishing = {o for o in every if o.startswith("--publish-")}
+    serving = every - paths - releasing - publishing - {"--base-iri"}
+    assert serving <= options("serve") and not (paths | publishing) & options("serve")
+    assert options("publish") == {"--project", "--language", "--lang", "--to", "--graph-store", "--update",
+                                  "--default-graph", "--timeout", "--release", "--dry-run", "--credentials-file"}
     for path in (("query",), ("sources",), ()):
         assert "--project" in options(*path), path
 

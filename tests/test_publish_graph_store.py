@@ -1,7 +1,8 @@
 """Publishing the Leiden graph to real triple stores started by the tests on 127.0.0.1: `oxigraph serve`
-(PyPI `oxigraph`, with --union-default-graph) and Virtuoso 7 (Debian `virtuoso-opensource`, see
-tests/virtuoso_server.py). Then the canned queries run on both and must agree with the embedded store, up to
-the Virtuoso differences listed in test_virtuoso_sparql_differences.
+(PyPI `oxigraph`; its default graph a graph of its own), `oxigraph serve --union-default-graph` and Virtuoso 7
+(Debian `virtuoso-opensource`, see tests/virtuoso_server.py), the last two with a default graph that is the
+union of all graphs. Then the canned queries run on plain Oxigraph and Virtuoso and must agree with the
+embedded store, up to the Virtuoso differences listed in test_virtuoso_sparql_differences.
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from kennisgraaf.publish.graph_store import (
     publish,
     read_credentials,
 )
+from kennisgraaf.store.builds import state_each_fact_once
 
 ID = "https://w3id.org/kennisgraaf/id/"
-STANDAARD = "https://w3id.org/kennisgraaf/graph/standaard"  # where Virtuoso gets the source's default graph
+STANDAARD = "https://w3id.org/kennisgraaf/graph/standaard"  # a union store: the default graph's own triples
+FEITEN = "https://w3id.org/kennisgraaf/graph/feiten"  # the whole default graph, when asked for by name
 FOREIGN = "http://example.org/graph/not-ours"
 DURATION_CLAIM = ID + "bewering/js2017-nacht-van-kunst-en-kennis-en-brave-new-world"
 EX = "http://example.org/"
@@ -47,12 +50,12 @@ class Target:
     graph_store: str | None
     update: str
     credentials: Credentials | None = None
-    default_graph: str | None = None
+    union: bool = False  # the default graph is the union of all graphs
     auth: httpx.Auth | None = field(default=None, repr=False)
 
     def publish(self, store: ox.Store, **options: Any) -> PublishResult:
         arguments: dict[str, Any] = {"graph_store": self.graph_store, "credentials": self.credentials,
-                                     "default_graph": self.default_graph, "update_endpoint": self.update}
+                                     "update_endpoint": self.update}
         arguments.update(options)
         return publish(store, self.query, **arguments)
 
@@ -70,9 +73,9 @@ class Target:
         assert answer.status_code in (200, 204), answer.text
 
     def clear(self, graphs: list[str]) -> None:
-        extra = [MANIFEST_GRAPH, STANDAARD, FOREIGN, EX + "graph/one", EX + "graph/blank"]
+        extra = [MANIFEST_GRAPH, STANDAARD, FEITEN, FOREIGN, EX + "graph/one", EX + "graph/blank"]
         drops = [f"DROP SILENT GRAPH <{g}>" for g in [*graphs, *extra]]
-        if self.name == "oxigraph":
+        if self.name != "virtuoso":
             drops.append("DROP SILENT DEFAULT")
         self.update_now(" ;\n".join(drops))
 
@@ -92,37 +95,38 @@ class Recorder:
                 if m in ("PUT", "DELETE", "PATCH") or (m == "POST" and u.startswith(target.update))]
 
 
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from virtuoso_server import serve
-
-    with serve(tmp_path_factory.mktemp("virtuoso")) as server:
-        print(f"\nVirtuoso answered {server.start_seconds:.1f} s after it was started")
-        yield server
-
-
-@pytest.fixture(scope="session")
-def oxigraph_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An empty `oxigraph serve --union-default-graph`; its base URL."""
+def _empty_oxigraph(tmp_path_factory: pytest.TempPathFactory, union: bool) -> Iterator[str]:
     from oxigraph_server import serve
 
     folder = tmp_path_factory.mktemp("oxigraph-publish")
     (folder / "empty.nq").write_bytes(b"")
-    with serve(folder / "empty.nq", folder) as url:
+    with serve(folder / "empty.nq", folder, union_default_graph=union) as url:
         yield url.removesuffix("/query")
 
 
+@pytest.fixture(scope="session")
+def oxigraph_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty plain `oxigraph serve`; its base URL."""
+    yield from _empty_oxigraph(tmp_path_factory, union=False)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_union_base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty `oxigraph serve --union-default-graph`; its base URL."""
+    yield from _empty_oxigraph(tmp_path_factory, union=True)
+
+
 def _target(name: str, request: pytest.FixtureRequest) -> Target:
-    if name == "oxigraph":
-        base = request.getfixturevalue("oxigraph_base")
-        return Target(name, base + "/query", base + "/store", base + "/update")
+    if name in ("oxigraph", "oxigraph-union"):
+        base = request.getfixturevalue("oxigraph_base" if name == "oxigraph" else "oxigraph_union_base")
+        return Target(name, base + "/query", base + "/store", base + "/update", union=name == "oxigraph-union")
     server = request.getfixturevalue("virtuoso")
     credentials = Credentials(server.user, server.password)
-    return Target(name, server.sparql, server.graph_store_auth, server.sparql_auth, credentials, STANDAARD,
+    return Target(name, server.sparql, server.graph_store_auth, server.sparql_auth, credentials, True,
                   httpx.DigestAuth(server.user, server.password))
 
 
-@pytest.fixture(params=["oxigraph", "virtuoso"])
+@pytest.fixture(params=["oxigraph", "oxigraph-union", "virtuoso"])
 def target(request: pytest.FixtureRequest, built_store: ox.Store) -> Target:
     """A store holding none of the source's graphs (nor a manifest)."""
     chosen = _target(request.param, request)
@@ -147,9 +151,21 @@ def source_graphs(store: ox.Store) -> list[str]:
 
 
 def labels_of(store: ox.Store, target: Target) -> list[str]:
-    """The graphs of `store` as a publish to `target` names them ("" the default graph)."""
-    default = [target.default_graph or ""] if store.quads_for_pattern(None, None, None, ox.DefaultGraph()) else []
+    """The graphs of `store` as a publish to `target` names them: "" is the default graph; a store whose default
+    graph is the union of its graphs gets the default graph's triples that no named graph has as STANDAARD."""
+    default = [STANDAARD if target.union else ""] if store.quads_for_pattern(None, None, None, ox.DefaultGraph()) \
+        else []
     return [*default, *source_graphs(store)]
+
+
+def default_triples(store: ox.Store) -> list[ox.Triple]:
+    return [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+
+
+def rest_of_default(store: ox.Store) -> list[ox.Triple]:
+    """The triples of the default graph that no named graph holds (in the build: the documents)."""
+    stated = {q.triple for q in store if q.graph_name != ox.DefaultGraph()}
+    return [t for t in default_triples(store) if t not in stated]
 
 
 def source_counts(store: ox.Store) -> dict[str, int]:
@@ -162,6 +178,15 @@ def copy(store: ox.Store) -> ox.Store:
     return new
 
 
+def restate(store: ox.Store, original: ox.Store) -> None:
+    """Make the default graph of `store` what a build makes of its named graphs: every fact of them once, and
+    the triples of the default graph of `original` that no named graph of it holds (the documents)."""
+    rest = rest_of_default(original)
+    store.clear_graph(ox.DefaultGraph())
+    store.extend([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in rest])
+    state_each_fact_once(store)
+
+
 def default_graph_size(target: Target) -> int:
     answer = httpx.get(target.graph_store + "?default", headers={"Accept": "application/n-triples"}, timeout=30)
     answer.raise_for_status()
@@ -172,17 +197,25 @@ def default_graph_size(target: Target) -> int:
 
 
 def test_publish_writes_every_graph_and_a_second_publish_writes_nothing(target: Target, built_store: ox.Store) -> None:
+    recorder = Recorder()
+    dry = target.publish(built_store, dry_run=True, client=recorder.client)
+    # Without a manifest, a dry run looks for a triple of a named graph in the default graph: Virtuoso always
+    # has graphs of its own, an empty Oxigraph none, so there it cannot tell (and assumes a graph of its own).
+    assert dry.union_default_graph == (target.name == "virtuoso") and recorder.writes(target) == []
     first = target.publish(built_store)
     everything = labels_of(built_store, target)
     assert len(everything) == 146
     assert (sorted(first.added), first.changed, first.removed, first.unchanged) == (sorted(everything), [], [], [])
-    assert first.triples_written == first.triples == len(list(built_store))
-    assert first.manifest_written
+    assert first.union_default_graph == target.union
     expected = source_counts(built_store)
-    if target.default_graph:
-        expected[target.default_graph] = len(list(built_store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
-    else:
-        assert default_graph_size(target) == 28
+    if target.union:  # the named graphs, and the 28 triples about the documents that are in none of them
+        assert len(rest_of_default(built_store)) == 28
+        expected[STANDAARD] = 28
+        assert first.triples_written == first.triples == sum(expected.values())
+    else:  # the default graph as it is: every fact once
+        assert default_graph_size(target) == len(default_triples(built_store)) == 2654
+        assert first.triples_written == first.triples == len(list(built_store))
+    assert first.manifest_written
     assert target.counts(list(expected)) == expected
     if target.name == "virtuoso":  # stores "P2D"^^xsd:duration as "172800.0"^^xsd:duration, and says so
         assert len(first.warnings) == 1 and DURATION_CLAIM in first.warnings[0] and '"P2D"' in first.warnings[0]
@@ -211,23 +244,26 @@ def test_a_dry_run_reports_the_differences_and_writes_nothing(target: Target, bu
                        ox.NamedNode(changed)))
     edited.add(ox.Quad(ox.NamedNode(ID + "organisatie/lumc"), ox.NamedNode(EX + "note"), ox.Literal("2"),
                        ox.NamedNode(added)))
+    restate(edited, built_store)
     before = target.counts([*graphs, added, FOREIGN])
+    # A store with a default graph of its own holds the facts once there: it changes with the claims.
+    changes = [changed] if target.union else ["", changed]
 
     recorder = Recorder()
     dry = target.publish(edited, dry_run=True, client=recorder.client)
-    assert (dry.added, dry.changed, dry.removed, dry.dry_run) == ([added], [changed], [removed], True)
+    assert (dry.added, dry.changed, dry.removed, dry.dry_run) == ([added], changes, [removed], True)
     assert dry.writes == 0 and recorder.writes(target) == []
     assert "Would publish" in dry.summary()
     assert target.counts([*graphs, added, FOREIGN]) == before
 
     done = target.publish(edited)
-    assert (done.added, done.changed, done.removed) == ([added], [changed], [removed])
+    assert (done.added, done.changed, done.removed) == ([added], changes, [removed])
     after = target.counts([*graphs, added, FOREIGN])
     assert removed not in after and after[added] == 1 and after[changed] == before[changed] + 1
     assert after[FOREIGN] == 1  # not in our manifest: never touched
 
     back = target.publish(built_store)
-    assert (back.added, back.changed, back.removed) == ([removed], [changed], [added])
+    assert (back.added, back.changed, back.removed) == ([removed], changes, [added])
     assert target.counts([*graphs, added, FOREIGN]) == before
 
 
@@ -241,6 +277,8 @@ def test_an_interrupted_publish_is_reported_and_a_rerun_completes_it(target: Tar
     assert "run the same publish again" in str(caught.value) and "\n" not in str(caught.value)
     written = [g for g in labels_of(built_store, target)[:5] if g]
     assert set(target.counts(source_graphs(built_store) + [STANDAARD])) == set(written)
+    if not target.union:
+        assert default_graph_size(target) == 2654  # the default graph was the first written
 
     rerun = target.publish(built_store)
     assert len(rerun.added) == 141 and len(rerun.unchanged) == 5 and rerun.changed == rerun.removed == []
@@ -280,12 +318,13 @@ def test_the_sparql_update_fallback_when_the_store_has_no_graph_store(request: p
     target = _target("oxigraph", request)
     target.clear(source_graphs(built_store))
     for graph_store in (target.query.removesuffix("/query") + "/no-graph-store-here", None):
-        result = target.publish(built_store, graph_store=graph_store, default_graph=STANDAARD)
-        assert result.method == "sparql-update"
-        expected = {**source_counts(built_store), STANDAARD: 28}
+        result = target.publish(built_store, graph_store=graph_store)
+        assert result.method == "sparql-update" and not result.union_default_graph
+        expected = source_counts(built_store)
         assert target.counts(list(expected)) == expected
+        assert default_graph_size(target) == 2654  # written with INSERT DATA, read back with CONSTRUCT
         recorder = Recorder()
-        again = target.publish(built_store, graph_store=graph_store, default_graph=STANDAARD, client=recorder.client)
+        again = target.publish(built_store, graph_store=graph_store, client=recorder.client)
         assert (again.changes, again.writes, recorder.writes(target)) == (0, 0, [])
         target.clear(source_graphs(built_store))
 
@@ -297,21 +336,59 @@ def test_sparql_update_on_virtuoso(request: pytest.FixtureRequest, built_store: 
     with pytest.raises(PublishError, match=r"refused graph .*nacht-van-kunst.*SR553.*graphs to write were written"):
         target.publish(built_store, graph_store=None)
     without = copy(built_store)
-    without.remove(next(q for q in without if q.predicate.value == "https://schema.org/duration"))
+    for quad in [q for q in without if q.predicate.value == "https://schema.org/duration"]:
+        without.remove(quad)  # from its claim and from the default graph
     result = target.publish(without, graph_store=None)
-    assert result.method == "sparql-update" and result.warnings == []
-    expected = source_counts(without)
+    assert result.method == "sparql-update" and result.warnings == [] and result.union_default_graph
+    expected = {**source_counts(without), STANDAARD: 28}
     assert {g: n for g, n in target.counts(list(expected)).items()} == expected
     assert target.publish(without, graph_store=None).writes == 0
+    # The whole default graph as one named graph: 2,654 triples, in INSERT DATA operations Virtuoso accepts.
+    whole = target.publish(without, graph_store=None, default_graph=FEITEN)
+    assert target.counts([FEITEN, STANDAARD]) == {FEITEN: 2653} and whole.removed == [STANDAARD]
     target.clear(source_graphs(built_store))
 
 
-def test_virtuoso_has_no_default_graph_of_its_own(request: pytest.FixtureRequest, built_store: ox.Store) -> None:
-    target = _target("virtuoso", request)
+def _select(target: Target, query: str) -> list[dict[str, str]]:
+    answer = httpx.post(target.query, data={"query": query}, headers={"Accept": "application/sparql-results+json"},
+                        timeout=30)
+    answer.raise_for_status()
+    return [{k: v["value"] for k, v in row.items()} for row in answer.json()["results"]["bindings"]]
+
+
+@pytest.mark.parametrize("name", ["virtuoso", "oxigraph-union"])
+def test_on_a_union_default_graph_the_named_graphs_make_up_the_facts(request: pytest.FixtureRequest,
+                                                                     built_store: ox.Store, name: str) -> None:
+    """What a plain query sees on a store whose default graph is the union of all its graphs."""
+    target = _target(name, request)
     target.clear(source_graphs(built_store))
-    with pytest.raises(PublishError, match=r"no default graph of its own.*default_graph=IRI"):
-        target.publish(built_store, default_graph=None)
-    assert target.counts(source_graphs(built_store) + [MANIFEST_GRAPH]) == {}
+    result = target.publish(built_store)
+    assert result.union_default_graph and STANDAARD in result.added and "" not in result.added
+    # A triple only the default graph has (a document's title) is in the store's default graph ...
+    document = next(t for t in rest_of_default(built_store) if t.predicate.value.endswith("title"))
+    assert _select(target, f"SELECT * {{ {document.subject} {document.predicate} ?o }}") == \
+        [{"o": document.object.value}]
+    # ... a fact of one claim is seen once, a fact two claims state twice (once with DISTINCT).
+    stated: dict[ox.Triple, int] = {}
+    for quad in built_store:
+        if isinstance(quad.graph_name, ox.NamedNode):
+            stated[quad.triple] = stated.get(quad.triple, 0) + 1
+    once = next(t for t, n in stated.items() if n == 1 and isinstance(t.object, ox.NamedNode))
+    twice = next(t for t, n in stated.items() if n == 2 and isinstance(t.object, ox.NamedNode))
+    for fact, seen in ((once, 1), (twice, 2)):
+        pattern = f"{fact.subject} {fact.predicate} ?o FILTER(?o = {fact.object})"
+        assert len(_select(target, f"SELECT ?o {{ {pattern} }}")) == seen
+        assert len(_select(target, f"SELECT DISTINCT ?o {{ {pattern} }}")) == 1
+    # Asked for by name, the whole default graph is published as a named graph: for queries with FROM <IRI>,
+    # while a plain query sees every fact once more.
+    whole = target.publish(built_store, default_graph=FEITEN)
+    assert (whole.added, whole.removed, whole.union_default_graph) == ([FEITEN], [STANDAARD], False)
+    assert target.counts([FEITEN]) == {FEITEN: 2654}
+    pattern = f"{twice.subject} {twice.predicate} ?o FILTER(?o = {twice.object})"
+    assert len(_select(target, f"SELECT ?o {{ {pattern} }}")) == 3
+    # (oxigraph serve --union-default-graph keeps the union as the default graph even with FROM.)
+    assert len(_select(target, f"SELECT ?o FROM <{FEITEN}> {{ {pattern} }}")) == (1 if name == "virtuoso" else 3)
+    target.clear(source_graphs(built_store))
 
 
 def test_wrong_or_missing_credentials_are_a_clear_error(request: pytest.FixtureRequest, built_store: ox.Store) -> None:
@@ -397,7 +474,7 @@ def test_every_canned_query_agrees_with_the_embedded_store(published: Target, bu
     remote = _rows(queries.run(name, settings=built_settings, endpoint=published.query))
     embedded = _rows(queries.run(name, settings=built_settings))
     assert embedded
-    if published.name == "oxigraph" or name not in ("agreements", "initiatives"):
+    if published.name == "oxigraph" or name not in ("initiatives", "networks"):
         assert remote == embedded  # the same rows in the same order
     else:  # Virtuoso's DISTINCT leaves duplicates when three OPTIONALs are unbound: the same rows, some twice
         assert sorted(set(remote), key=repr) == sorted(set(embedded), key=repr) and len(remote) > len(embedded)

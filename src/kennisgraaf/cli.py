@@ -62,8 +62,14 @@ def settings_options(command_name: str) -> Callable[[Callable[..., Any]], Callab
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         for setting in reversed(offered):
-            names = ["--" + setting.name.replace("_", "-")] + (["--lang"] if setting.name == "language" else [])
+            # A setting with a shorter name (publish_to: --to) has only that, except in `config`, which names
+            # every setting as it is called.
+            if setting.aliases and command_name != "config":
+                names = list(setting.aliases)
+            else:
+                names = ["--" + setting.name.replace("_", "-")] + (["--lang"] if setting.name == "language" else [])
             command = click.option(*names, setting.name, default=None, help=setting.help + " [setting]",
+                                   metavar="URL" if setting.is_url else None,
                                    type=click.Path() if setting.is_path else setting.kind)(command)
         command = project_option(command)
 
@@ -731,17 +737,99 @@ def serve(settings: Settings) -> None:
     """Serve the built graph: a SPARQL 1.1 endpoint at /sparql, pages to browse and query it, and its IRIs.
 
     Read-only, fetches nothing from elsewhere (SERVICE is refused), and every query runs in a worker process
-    that is stopped after --query-timeout seconds. Ctrl-C stops the server.
+    that is stopped after --query-timeout seconds. Ctrl-C stops the server. With --sparql-endpoint URL the
+    graph is served from that store (one it was published to) instead of the build, with the same rules.
 
     Example: kennisgraaf serve --port 8000
     """
     from .store.builds import current_release
     from .web.app import serve as run_server
+    from .web.state import check_endpoint
 
-    current_release(settings)  # a clear message when nothing is built yet
+    remote = str(settings.get("sparql_endpoint"))
+    if remote:
+        check_endpoint(settings)  # a clear message when the store cannot be asked
+    else:
+        current_release(settings)  # a clear message when nothing is built yet
 
     def announce(url: str) -> None:
-        click.echo(f"Serving the graph at {url} (SPARQL endpoint: {url}sparql). Open {url} in a browser; "
+        source = f" from {remote}" if remote else ""
+        click.echo(f"Serving the graph{source} at {url} (SPARQL endpoint: {url}sparql). Open {url} in a browser; "
                    f"Ctrl-C stops.", err=True)
 
     run_server(settings, announce)
+
+
+# ------------------------------------------------------------------------------------------------ publish
+
+
+class _PublishProgress:
+    """A progress bar on standard error, one per stage of a publish (compare, write, delete), when that is a
+    terminal."""
+
+    WORDS = {"en": {"compare": "comparing", "write": "writing", "delete": "deleting"},
+             "nl": {"compare": "vergelijken", "write": "schrijven", "delete": "verwijderen"}}
+
+    def __init__(self, lang: str) -> None:
+        self.words = self.WORDS.get(lang, self.WORDS["en"])
+        self.bar: Any = None
+        self.stage = ""
+        self.done = 0
+
+    def __call__(self, step: Any) -> None:
+        if step.stage == "verify":
+            self.close()
+            return
+        if step.stage != self.stage:
+            self.close()
+            self.stage, self.done = step.stage, 0
+            self.bar = click.progressbar(length=step.total, label=self.words.get(step.stage, step.stage).ljust(11),
+                                         file=sys.stderr, show_pos=True, width=30)
+            self.bar.__enter__()
+        self.bar.update(step.done - self.done)
+        self.done = step.done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@cli.command()
+@settings_options("publish")
+@click.option("--release", "release", type=click.Path(file_okay=False), default=None, metavar="PATH",
+              help="Publish this folder instead of the current build: a build's folder (with store/) or a release "
+                   "(its .nq or .trig dump, checked against SHA256SUMS).")
+@click.option("--dry-run", is_flag=True, help="Compare and print what would change; write nothing.")
+@click.option("--credentials-file", type=click.Path(dir_okay=False), default=None, metavar="PATH",
+              help="A file holding user:password for the store (else KENNISGRAAF_PUBLISH_CREDENTIALS_FILE or "
+                   "KENNISGRAAF_PUBLISH_CREDENTIALS; never on the command line).")
+def publish(settings: Settings, release: str | None, dry_run: bool, credentials_file: str | None) -> None:
+    """Publish the built graph to a triple store, graph by graph, over the SPARQL 1.1 Graph Store Protocol
+    (SPARQL Update where the store has none).
+
+    Only graphs that differ are written, so a second publish changes nothing; graphs of others on the store
+    are never touched; the triples of every graph are counted on the store afterwards. An interrupted publish
+    is completed by running it again. Where the store's default graph is the union of all its graphs
+    (Virtuoso), only the named graphs are published, and the default graph's triples that none of them holds
+    as one more, so that the union holds every fact. Credentials come from the environment or a file.
+
+    Example: kennisgraaf publish --to http://127.0.0.1:7878/query --graph-store http://127.0.0.1:7878/store
+    """
+    from .publish.upload import publish_project
+
+    lang = settings.language
+    progress = _PublishProgress(lang) if sys.stderr.isatty() else None
+    try:
+        result = publish_project(settings, release=release, dry_run=dry_run, credentials_file=credentials_file,
+                                 progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    for warning in result.warnings:
+        click.echo(_wrap(("waarschuwing: " if lang == "nl" else "warning: ") + warning), err=True)
+    if dry_run:
+        for word, graphs in (("add", result.added), ("change", result.changed), ("remove", result.removed)):
+            for graph in graphs:
+                click.echo(f"would {word}: {graph or '(the default graph)'}")
+    click.echo(result.summary())

@@ -32,10 +32,13 @@ class Setting:
     is_path: bool = False
     options: tuple[str, ...] = ()  # the commands that offer it as a command-line option (config offers all)
     may_be_zero: bool = False  # numbers must be greater than zero unless this is set
+    aliases: tuple[str, ...] = ()  # shorter option names, besides --<name> (e.g. --to for publish_to)
+    is_url: bool = False  # an http(s) URL, or empty for none
 
 
 # commands whose words have a language
-_TALKING = ("build", "validate", "new", "add", "coverage", "query", "sparql", "serve", "release", "diff")
+_TALKING = ("build", "validate", "new", "add", "coverage", "query", "sparql", "serve", "release", "diff",
+             "publish")
 _QUERYING = ("query", "sparql", "serve")
 
 SETTINGS: tuple[Setting, ...] = (
@@ -81,6 +84,22 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("license", "", "IRI of the licence of the released data (e.g. from the EU licence vocabulary)."),
     Setting("themes", "", "EU data themes of the dataset, as codes of the EU vocabulary data-theme, separated by "
             "spaces (e.g. GOVE EDUC)."),
+    Setting("sparql_endpoint", "", "Serve the graph from this SPARQL endpoint (a store the graph was published to) "
+            "instead of the build; credentials, if it needs any, in KENNISGRAAF_SPARQL_CREDENTIALS(_FILE).",
+            options=("serve",), is_url=True),
+    Setting("publish_to", "", "The SPARQL query URL of the store `kennisgraaf publish` publishes to (Oxigraph: "
+            ".../query; Virtuoso: .../sparql).", options=("publish",), aliases=("--to",), is_url=True),
+    Setting("publish_graph_store", "", "Its SPARQL 1.1 Graph Store Protocol URL (Oxigraph: .../store; Virtuoso: "
+            ".../sparql-graph-crud-auth); without it, or when it is none, graphs are written with SPARQL Update.",
+            options=("publish",), aliases=("--graph-store",), is_url=True),
+    Setting("publish_update", "", "Its SPARQL Update URL (Oxigraph: .../update; Virtuoso: .../sparql-auth; "
+            "default: the query URL).", options=("publish",), aliases=("--update",), is_url=True),
+    Setting("publish_default_graph", "", "Publish the default graph (every fact once) whole as this named graph, "
+            "for queries that name it with FROM (on Virtuoso a plain query then sees each fact once more). "
+            "Default: as the store's default graph, or, where that is the union of all graphs, not at all.",
+            options=("publish",), aliases=("--default-graph",)),
+    Setting("publish_timeout", 60.0, "Seconds `kennisgraaf publish` waits for each answer of the store.",
+            kind=float, options=("publish",), aliases=("--timeout",)),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -168,6 +187,8 @@ def _convert(setting: Setting, value: Any, origin: str) -> Any:
         raise ConfigError(f"Setting language from {origin} is {value!r}; use one of: {', '.join(LANGUAGES)}.")
     if setting.name == "base_iri" and not (converted.startswith(("http://", "https://")) and converted.endswith("/")):
         raise ConfigError(f"Setting base_iri from {origin} is {value!r}; it must be an http(s) IRI ending in '/'.")
+    if setting.is_url and converted and not str(converted).startswith(("http://", "https://")):
+        raise ConfigError(f"Setting {setting.name} from {origin} is {value!r}; it must be an http(s) URL.")
     if setting.kind is float and not math.isfinite(converted):
         raise ConfigError(f"Setting {setting.name} from {origin} is {value!r}; it must be a finite number.")
     if setting.kind in (int, float) and (converted < 0 or (converted == 0 and not setting.may_be_zero)):

@@ -17,9 +17,23 @@ Graphs are compared as sets of triples, literals by value for the types stores a
 (Virtuoso stores "P2D"^^xsd:duration as "172800.0"^^xsd:duration) gives a warning naming the literal; the
 manifest records what the store made of the graph, so the next publish does not write it again.
 
-The source's default graph is published to the target's default graph (GSP `?default`), or, with
-`default_graph=IRI`, to that named graph: needed for stores that have no default graph of their own, such as
-Virtuoso, whose default graph is the union of all its graphs.
+What happens to the source's default graph depends on the target, so that a plain query there sees each fact
+once where the store allows it:
+
+- a store whose default graph is a graph of its own (plain `oxigraph serve`, most GSP stores) gets it as its
+  default graph (GSP `?default`), as a kennisgraaf build holds it: every fact once;
+- a store whose default graph is the union of all its graphs (Virtuoso; `oxigraph serve
+  --union-default-graph`) gets only the named graphs, plus the triples of the default graph that are in no
+  named graph (in a build: the descriptions of the documents) as the named graph `rest_graph` (`REST_GRAPH`).
+  The union the store queries by default then holds exactly the facts; a fact stated by two claims is in two
+  graphs there, so a query without DISTINCT sees it twice. Publishing the whole default graph there as well
+  would add every fact once more.
+
+Which kind of store it is is asked of the store itself: a publish writes its manifest (a named graph) first,
+and a store that then finds the manifest's triples in its default graph has a union default graph. (A dry run
+on a store without a manifest asks the same of a triple of any named graph there.) With `default_graph=IRI`
+the whole default graph is published as that named graph instead, on any store: for queries that name it
+with FROM.
 
 After writing, the triples of every graph are counted on the target with SPARQL (`COUNT(*)` per graph) and
 compared with the source.
@@ -41,11 +55,13 @@ import httpx
 import pyoxigraph as ox
 
 from ..errors import OutputError
+from ..namespaces import PUBLICATION, PUBLICATION_MANIFEST
 
 __all__ = [
     "CREDENTIALS_FILE_VARIABLE",
     "CREDENTIALS_VARIABLE",
     "MANIFEST_GRAPH",
+    "REST_GRAPH",
     "Credentials",
     "Progress",
     "PublishError",
@@ -55,8 +71,8 @@ __all__ = [
     "read_credentials",
 ]
 
-MANIFEST_GRAPH = "https://w3id.org/kennisgraaf/graph/publicatie"
-PUB = "https://w3id.org/kennisgraaf/def/publicatie#"
+MANIFEST_GRAPH = PUBLICATION_MANIFEST
+PUB = PUBLICATION
 CREDENTIALS_VARIABLE = "KENNISGRAAF_PUBLISH_CREDENTIALS"
 CREDENTIALS_FILE_VARIABLE = "KENNISGRAAF_PUBLISH_CREDENTIALS_FILE"
 
@@ -64,7 +80,12 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 N_TRIPLES = "application/n-triples"
 _NOT_A_GRAPH_STORE = {404, 405, 406, 415, 501}  # answers of a URL that does not do GSP (for this request)
-_UPDATE_BATCH = 2000  # triples per SPARQL Update request in the fallback
+REST_GRAPH = "https://w3id.org/kennisgraaf/graph/standaard"
+# The SPARQL Update fallback: at most this many triples (and bytes) per INSERT DATA operation; Virtuoso refuses
+# an INSERT DATA of 2,000 triples with a duration among them ("generated SQL text has exceeded 10000 lines").
+_UPDATE_TRIPLES = 250
+_UPDATE_OPERATION_BYTES = 100_000
+_UPDATE_REQUEST_BYTES = 4_000_000  # operations of one graph are sent in one request up to this size
 
 
 class PublishError(OutputError):
@@ -180,6 +201,7 @@ class PublishResult:
     endpoint: str
     method: str  # "graph-store" or "sparql-update"
     dry_run: bool
+    union_default_graph: bool = False  # the store's default graph is the union of its graphs (Virtuoso)
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -199,7 +221,8 @@ class PublishResult:
     def summary(self) -> str:
         graphs = len(self.added) + len(self.changed) + len(self.unchanged)
         verb = "Would publish" if self.dry_run else "Published"
-        return (f"{verb} {self.triples} triples in {graphs} graphs to {self.endpoint} ({self.method}): "
+        union = ", its default graph the union of the named graphs" if self.union_default_graph else ""
+        return (f"{verb} {self.triples} triples in {graphs} graphs to {self.endpoint} ({self.method}{union}): "
                 f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
                 f"{len(self.unchanged)} unchanged; {self.triples_written} triples written, {self.requests} "
                 f"requests ({self.writes} writes) in {self.seconds:.2f} s.")
@@ -210,7 +233,7 @@ class PublishResult:
 
 def publish(store: ox.Store, endpoint: str, *, graph_store: str | None = None, update_endpoint: str | None = None,
             credentials: Credentials | None = None, default_graph: str | None = None,
-            manifest_graph: str = MANIFEST_GRAPH, dry_run: bool = False,
+            rest_graph: str = REST_GRAPH, manifest_graph: str = MANIFEST_GRAPH, dry_run: bool = False,
             progress: Callable[[Progress], None] | None = None, client: httpx.Client | None = None,
             timeout: float = 60.0) -> PublishResult:
     """Make the graphs on the store at `endpoint` (its SPARQL query URL) equal to those of `store`.
@@ -218,8 +241,10 @@ def publish(store: ox.Store, endpoint: str, *, graph_store: str | None = None, u
     `graph_store` is the store's Graph Store Protocol URL (Oxigraph: /store; Virtuoso: /sparql-graph-crud-auth).
     Without it, or when that URL turns out not to do GSP (404, 405 or 501), graphs are written with SPARQL
     Update to `update_endpoint` (default: `endpoint`; Oxigraph: /update, Virtuoso: /sparql-auth).
-    `default_graph` is the named graph the source's default graph goes to on stores without a default graph
-    of their own (Virtuoso). `dry_run` compares and reports without writing. `progress` is called after each
+    Without `default_graph`, the source's default graph goes to the store's default graph, or, when that is
+    the union of the store's graphs (Virtuoso), the named graphs make it up there and its triples that are in
+    no named graph go to the named graph `rest_graph`; with `default_graph` (an IRI) it is published whole as
+    that named graph. `dry_run` compares and reports without writing. `progress` is called after each
     graph compared, written, deleted and after the verification. `client` is the httpx client to use (its
     own settings, e.g. event hooks, are kept).
     """
@@ -232,7 +257,7 @@ def publish(store: ox.Store, endpoint: str, *, graph_store: str | None = None, u
     try:
         target = _Target(http, endpoint, graph_store, update_endpoint or endpoint,
                          _ChallengeAuth(credentials) if credentials else None, timeout)
-        result = _Publication(store, target, default_graph, manifest_graph, dry_run, progress).run()
+        result = _Publication(store, target, default_graph, rest_graph, manifest_graph, dry_run, progress).run()
     finally:
         if own_client:
             http.close()
@@ -253,20 +278,20 @@ class _Graph:
 
 
 class _Publication:
-    def __init__(self, store: ox.Store, target: _Target, default_graph: str | None, manifest_graph: str,
-                 dry_run: bool, progress: Callable[[Progress], None] | None) -> None:
+    def __init__(self, store: ox.Store, target: _Target, default_graph: str | None, rest_graph: str,
+                 manifest_graph: str, dry_run: bool, progress: Callable[[Progress], None] | None) -> None:
         self.target = target
         self.manifest = _Manifest(manifest_graph)
         self.dry_run = dry_run
         self.progress = progress
-        self.graphs = _source_graphs(store, default_graph)
-        names = [g.name for g in self.graphs]
-        if manifest_graph in names:
+        self.source = _Source(store, default_graph, rest_graph)
+        if manifest_graph in self.source.names or manifest_graph in (default_graph, rest_graph):
             raise PublishError(
                 f"The source has a graph <{manifest_graph}>, the graph the publication is recorded in. Choose "
                 f"another manifest graph.",
                 f"De bron heeft een graaf <{manifest_graph}>, de graaf waarin de publicatie wordt vastgelegd. Kies "
                 f"een andere manifestgraaf.")
+        self.graphs: list[_Graph] = []
 
     def _say(self, stage: str, graph: str, done: int, total: int) -> None:
         if self.progress is not None:
@@ -275,7 +300,7 @@ class _Publication:
     def run(self) -> PublishResult:
         target = self.target
         result = PublishResult(target.endpoint, "graph-store" if target.graph_store else "sparql-update",
-                               self.dry_run, triples=sum(len(g.triples) for g in self.graphs))
+                               self.dry_run)
         self.written, self.to_write = 0, 0
         try:
             self._run(result)
@@ -301,13 +326,25 @@ class _Publication:
 
     def _run(self, result: PublishResult) -> None:
         target = self.target
-        named = [g.name for g in self.graphs if g.name is not None]
+        named = [*self.source.names, *(g for g in (self.source.default_graph, self.source.rest_graph) if g)]
         counts = target.counts([*named, self.manifest.graph])
 
         # What we published before: only those graphs may ever be deleted.
         manifest_triples = target.read(self.manifest.graph, counts.get(self.manifest.graph, 0))
         entries = self.manifest.parse(manifest_triples, target.endpoint)
         manifest_keys = _keys(manifest_triples)
+
+        # Where the default graph goes depends on whether the store's default graph is a graph of its own.
+        union = False
+        if self.source.has_default and self.source.default_graph is None:
+            if not manifest_triples and not self.dry_run:
+                self._write_manifest({}, result)  # an empty manifest, ours: written first in any case
+                manifest_triples = self.manifest.triples({})
+                manifest_keys = _keys(manifest_triples)
+            union = target.default_is_union(self.manifest.node if manifest_triples else None)
+        result.union_default_graph = union
+        self.graphs = self.source.graphs(union)
+        result.triples = sum(len(g.triples) for g in self.graphs)
 
         # Compare every graph with the store's.
         remote: dict[str | None, frozenset[str]] = {}
@@ -395,23 +432,44 @@ class _Publication:
                 f"en blijft dit zo, kijk dan in het logboek van de store.")
 
 
-def _source_graphs(store: ox.Store, default_graph: str | None) -> list[_Graph]:
-    graphs: list[_Graph] = []
-    default = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
-    names = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
-    if default_graph is not None and default_graph in names:
-        raise PublishError(
-            f"The source already has a named graph <{default_graph}>, so its default graph cannot be published "
-            f"under that name. Choose another IRI for the default graph.",
-            f"De bron heeft al een benoemde graaf <{default_graph}>, dus haar standaardgraaf kan niet onder die "
-            f"naam worden gepubliceerd. Kies een andere IRI voor de standaardgraaf.")
-    if default:
-        graphs.append(_graph(default_graph, default_graph or "", default))
-    for name in names:
-        triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name))]
-        if triples:
-            graphs.append(_graph(name, name, triples))
-    return graphs
+class _Source:
+    """The graphs of the source store, as they are to be published."""
+
+    def __init__(self, store: ox.Store, default_graph: str | None, rest_graph: str) -> None:
+        self.default = [q.triple for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+        self.has_default = bool(self.default)
+        self.named: dict[str, list[ox.Triple]] = {}
+        for name in sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)):
+            triples = [q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(name))]
+            if triples:
+                self.named[name] = triples
+        self.names = list(self.named)
+        self.default_graph = default_graph
+        self.rest_graph = rest_graph if default_graph is None and self.has_default else None
+        for iri, what_en, what_nl in ((default_graph, "its default graph", "haar standaardgraaf"),
+                                      (self.rest_graph, "the triples of its default graph that are in no named "
+                                       "graph", "de triples van haar standaardgraaf die in geen benoemde graaf "
+                                       "staan")):
+            if iri is not None and iri in self.named:
+                raise PublishError(
+                    f"The source already has a named graph <{iri}>, so {what_en} cannot be published under that "
+                    f"name. Choose another IRI.",
+                    f"De bron heeft al een benoemde graaf <{iri}>, dus {what_nl} kan niet onder die naam worden "
+                    f"gepubliceerd. Kies een andere IRI.")
+
+    def graphs(self, union: bool) -> list[_Graph]:
+        """The graphs to publish: to a store whose default graph is the union of its graphs (`union`), the
+        named graphs and the rest of the default graph; else the default graph and the named graphs."""
+        graphs: list[_Graph] = []
+        if union:
+            stated = {t for triples in self.named.values() for t in triples}
+            rest = [t for t in self.default if t not in stated]
+            if rest and self.rest_graph is not None:
+                graphs.append(_graph(self.rest_graph, self.rest_graph, rest))
+        elif self.default:
+            graphs.append(_graph(self.default_graph, self.default_graph or "", self.default))
+        graphs += [_graph(name, name, triples) for name, triples in self.named.items()]
+        return graphs
 
 
 def _graph(name: str | None, label: str, triples: list[ox.Triple]) -> _Graph:
@@ -503,7 +561,7 @@ class _Target:
             raise PublishError(
                 f"The store at {url} did not answer within {self.timeout:g} s while {what}. It may be busy or "
                 f"down; try again later.",
-                f"De store op {url} antwoordde niet binnen {self.timeout:g} s bij het {what}. Misschien is hij "
+                f"De store op {url} antwoordde niet binnen {self.timeout:g} s bij het {_dutch(what)}. Misschien is hij "
                 f"druk of uit; probeer het later opnieuw.") from None
         except httpx.TransportError as error:
             raise PublishError(
@@ -517,20 +575,20 @@ class _Target:
                     f"The store at {url} asks for a user name and password (HTTP 401) while {what}. Put them, as "
                     f"user:password, in the environment variable {CREDENTIALS_VARIABLE} or in a file named by "
                     f"{CREDENTIALS_FILE_VARIABLE}.",
-                    f"De store op {url} vraagt om een gebruikersnaam en wachtwoord (HTTP 401) bij het {what}. Zet "
+                    f"De store op {url} vraagt om een gebruikersnaam en wachtwoord (HTTP 401) bij het {_dutch(what)}. Zet "
                     f"ze, als gebruiker:wachtwoord, in de omgevingsvariabele {CREDENTIALS_VARIABLE} of in een "
                     f"bestand dat {CREDENTIALS_FILE_VARIABLE} noemt.")
             raise PublishError(
                 f"The store at {url} refused the user name and password (HTTP 401) while {what}. Check the "
                 f"credentials in {CREDENTIALS_VARIABLE} or {CREDENTIALS_FILE_VARIABLE}.",
-                f"De store op {url} weigerde de gebruikersnaam en het wachtwoord (HTTP 401) bij het {what}. "
+                f"De store op {url} weigerde de gebruikersnaam en het wachtwoord (HTTP 401) bij het {_dutch(what)}. "
                 f"Controleer de inloggegevens in {CREDENTIALS_VARIABLE} of {CREDENTIALS_FILE_VARIABLE}.")
         if response.status_code == 403:
             raise PublishError(
                 f"The store at {url} does not allow this user to do this (HTTP 403) while {what}: "
                 f"{_detail(response)} Publish with a user that may write (credentials in {CREDENTIALS_VARIABLE}), "
                 f"to the store's authenticated URL (Virtuoso: /sparql-graph-crud-auth and /sparql-auth).",
-                f"De store op {url} staat deze gebruiker dit niet toe (HTTP 403) bij het {what}: "
+                f"De store op {url} staat deze gebruiker dit niet toe (HTTP 403) bij het {_dutch(what)}: "
                 f"{_detail(response)} Publiceer met een gebruiker die mag schrijven (inloggegevens in "
                 f"{CREDENTIALS_VARIABLE}), naar de URL met aanmelding (Virtuoso: /sparql-graph-crud-auth en "
                 f"/sparql-auth).")
@@ -570,6 +628,34 @@ class _Target:
                     f"({error.__class__.__name__}: {error}). Is het de SPARQL-query-URL van de store?") from None
         return counts
 
+    def default_is_union(self, manifest: ox.NamedNode | None) -> bool:
+        """Whether the store's default graph is the union of its named graphs: whether the manifest (a named
+        graph) is seen in the default graph; without a manifest, whether a triple of some named graph is."""
+        if manifest is not None:
+            return self._ask(f"ASK {{ {manifest} {RDF_TYPE} <{PUB}Publication> }}")
+        response = self._query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1",
+                               "application/sparql-results+xml")
+        try:
+            solutions = list(ox.parse_query_results(response.content,
+                                                    format=ox.QueryResultsFormat.XML))  # type: ignore[arg-type]
+        except SyntaxError:
+            solutions = []
+        if not solutions or any(term is None or isinstance(term, ox.BlankNode) for term in solutions[0]):
+            return False  # no named graph to look for (or only a blank node, which cannot be asked for)
+        s, p, o = solutions[0]
+        return self._ask(f"ASK {{ {s} {p} {o} }}")
+
+    def _ask(self, text: str) -> bool:
+        response = self._query(text, "application/sparql-results+json")
+        try:
+            return bool(response.json()["boolean"])
+        except (ValueError, KeyError, TypeError) as error:
+            raise PublishError(
+                f"The endpoint {self.endpoint} did not answer an ASK query with SPARQL JSON results "
+                f"({error.__class__.__name__}: {error}). Is it the store's SPARQL query URL?",
+                f"Het endpoint {self.endpoint} beantwoordde een ASK-query niet met SPARQL-JSON-resultaten "
+                f"({error.__class__.__name__}: {error}). Is het de SPARQL-query-URL van de store?") from None
+
     def read(self, graph: str | None, count: int | None) -> list[ox.Triple]:
         """The triples of a graph on the store (None: the default graph). `count` is its size as the
         store's SPARQL endpoint gives it: 0 means the graph is not there, so it is not fetched."""
@@ -587,28 +673,23 @@ class _Target:
             if response.status_code not in _NOT_A_GRAPH_STORE:
                 raise self._refused(response, f"to send graph {graph or 'default'}",
                                     f"graaf {graph or 'standaard'} te sturen")
-            if graph is None:
-                raise self._no_default_graph(response)
             self.graph_store = None  # the SPARQL endpoint knows the graph, the graph store URL does not: no GSP
-        if graph is None:
-            raise self._no_default_graph(None)
-        response = self._query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
-                               f"{N_TRIPLES}, text/turtle;q=0.9")
+        # (The default graph is read only from a store whose default graph is a graph of its own.)
+        pattern = "?s ?p ?o" if graph is None else f"GRAPH <{graph}> {{ ?s ?p ?o }}"
+        response = self._query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {pattern} }}", f"{N_TRIPLES}, text/turtle;q=0.9")
         return _parse(response, graph)
 
     def _no_default_graph(self, response: httpx.Response | None) -> PublishError:
         detail = f" (HTTP {response.status_code}: {_detail(response)})" if response is not None else ""
         return PublishError(
-            f"The source has triples in its default graph, and the store at {self.endpoint} cannot take them "
-            f"there{detail}: it has no default graph of its own (Virtuoso's is the union of all graphs), or it "
-            f"is written with SPARQL Update, where the default graph cannot be read back. Publish the default "
-            f"graph to a named graph instead (default_graph=IRI, e.g. "
-            f"https://w3id.org/kennisgraaf/graph/standaard).",
-            f"De bron heeft triples in haar standaardgraaf, en de store op {self.endpoint} kan die daar niet "
-            f"opnemen{detail}: hij heeft geen eigen standaardgraaf (die van Virtuoso is de vereniging van alle "
-            f"grafen), of er wordt met SPARQL Update geschreven, waarbij de standaardgraaf niet terug te lezen is. "
-            f"Publiceer de standaardgraaf dan in een benoemde graaf (default_graph=IRI, bijv. "
-            f"https://w3id.org/kennisgraaf/graph/standaard).")
+            f"The source has triples in its default graph, and the graph store of {self.endpoint} cannot take "
+            f"them there{detail}, though the store does not seem to make its default graph the union of its "
+            f"graphs. Publish the default graph to a named graph instead (default_graph=IRI; on the command "
+            f"line --default-graph IRI, e.g. https://w3id.org/kennisgraaf/graph/feiten).",
+            f"De bron heeft triples in haar standaardgraaf, en de graph store van {self.endpoint} kan die daar "
+            f"niet opnemen{detail}, al lijkt de store zijn standaardgraaf niet de vereniging van zijn grafen te "
+            f"maken. Publiceer de standaardgraaf dan in een benoemde graaf (default_graph=IRI; op de opdrachtregel "
+            f"--default-graph IRI, bijv. https://w3id.org/kennisgraaf/graph/feiten).")
 
     # -------------------------------------------------------------------------------- writing
 
@@ -625,18 +706,22 @@ class _Target:
                 if graph is None and response.status_code >= 500:
                     raise self._no_default_graph(response)
                 raise self._refused(response, f"graph {label or 'default'}", f"graaf {label or 'standaard'}")
-            if graph is None:
-                raise self._no_default_graph(response)
             self.graph_store = None  # not a graph store: nothing was written, write with SPARQL Update
-        if graph is None:
-            raise self._no_default_graph(None)
-        lines = body.decode("utf-8").splitlines()
-        for start in range(0, max(len(lines), 1), _UPDATE_BATCH):
-            insert = "\n".join(lines[start:start + _UPDATE_BATCH])
-            update = f"INSERT DATA {{ GRAPH <{graph}> {{\n{insert}\n}} }}" if insert else ""
-            if start == 0:
-                update = f"DROP SILENT GRAPH <{graph}>" + (f" ;\n{update}" if update else "")
-            self._update(update, f"graph {label}", f"graaf {label}")
+        # One request per graph where it fits (a store that runs a request as one transaction, as Oxigraph
+        # does, then replaces the graph as a whole; Virtuoso runs the operations one by one), of operations
+        # that are each small enough for Virtuoso.
+        requests = [["DROP SILENT DEFAULT" if graph is None else f"DROP SILENT GRAPH <{graph}>"]]
+        size = 0
+        for insert in _batches(body.decode("utf-8").splitlines()):
+            operation = f"INSERT DATA {{\n{insert}\n}}" if graph is None else \
+                f"INSERT DATA {{ GRAPH <{graph}> {{\n{insert}\n}} }}"
+            if size + len(operation) > _UPDATE_REQUEST_BYTES and size:
+                requests.append([])
+                size = 0
+            requests[-1].append(operation)
+            size += len(operation)
+        for operations in requests:
+            self._update(" ;\n".join(operations), f"graph {label}", f"graaf {label}")
 
     def delete(self, graph: str | None, label: str) -> None:
         if self.graph_store is not None:
@@ -656,6 +741,35 @@ class _Target:
                               headers={"Content-Type": "application/sparql-update"})
         if response.status_code not in (200, 204):
             raise self._refused(response, f"{what_en} (SPARQL Update)", f"{what_nl} (SPARQL Update)")
+
+
+def _batches(lines: list[str]) -> Iterable[str]:
+    """N-Triples lines in batches of at most _UPDATE_TRIPLES lines and _UPDATE_OPERATION_BYTES characters."""
+    batch: list[str] = []
+    size = 0
+    for line in lines:
+        if batch and (len(batch) >= _UPDATE_TRIPLES or size + len(line) > _UPDATE_OPERATION_BYTES):
+            yield "\n".join(batch)
+            batch, size = [], 0
+        batch.append(line)
+        size += len(line) + 1
+    if batch:
+        yield "\n".join(batch)
+
+
+_DUTCH = (("querying", "bevragen"), ("reading graph default", "lezen van de standaardgraaf"),
+          ("writing graph default", "schrijven van de standaardgraaf"),
+          ("deleting graph default", "verwijderen van de standaardgraaf"), ("reading graph", "lezen van graaf"),
+          ("writing graph", "schrijven van graaf"), ("deleting graph", "verwijderen van graaf"),
+          ("writing to delete graph", "verwijderen van graaf"), ("writing", "schrijven van"))
+
+
+def _dutch(what: str) -> str:
+    """What a request was doing (`_Target._send`), in Dutch."""
+    for english, dutch in _DUTCH:
+        if what.startswith(english):
+            return dutch + what[len(english):]
+    return what
 
 
 def _graph_parameter(graph: str | None) -> dict[str, str]:

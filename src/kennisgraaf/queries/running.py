@@ -285,6 +285,7 @@ class Target:
     base_iri: str = "https://w3id.org/kennisgraaf/"
     language: str = "nl"
     web: bool = False  # messages name a parameter as on the web (min_shared), not as an option (--min-shared)
+    credentials: tuple[str, str] | None = field(default=None, repr=False)  # for the endpoint, when it asks
 
     def called(self, param: Parameter) -> str:
         """How messages name `param` for the people using this target."""
@@ -314,14 +315,15 @@ class Target:
         if timeout <= 0:
             raise QueryError("The timeout must be more than 0 seconds.", "De timeout moet meer dan 0 seconden zijn.")
         return cls(source, endpoint, timeout, int(limit or settings.get("result_limit")),
-                   int(settings.get("max_query_length")), settings.base_iri, settings.language)
+                   int(settings.get("max_query_length")), settings.base_iri, settings.language,
+                   credentials=worker.endpoint_credentials() if endpoint is not None else None)
 
     def execute(self, text: str, limit: int | None = None) -> Result:
         """Run `text` (already checked and bound) and return its result."""
         limit = self.limit if limit is None else limit
         job: worker.LocalJob | worker.HttpJob
         if self.endpoint is not None:
-            job = worker.HttpJob(self.endpoint, text, limit, self.timeout)
+            job = worker.HttpJob(self.endpoint, text, limit, self.timeout, credentials=self.credentials)
         else:
             job = worker.LocalJob(text, limit)
         return _result(worker.execute(self.source, job, self.timeout), text, self)

@@ -104,8 +104,9 @@ def create_app(settings: Settings, state: ServerState | None = None) -> ASGIApp:
         loaded = state or load_state(settings)
         loaded.limiter = anyio.CapacityLimiter(loaded.max_running + 4)
         app.state.kennisgraaf = loaded
-        log.info("Serving %d triples; queries run in worker processes (%d at once, %g s each)", loaded.triples,
-                 loaded.max_running, loaded.timeout)
+        log.info("Serving %d triples%s; queries run in worker processes (%d at once, %g s each)", loaded.triples,
+                 f" from the SPARQL endpoint {loaded.endpoint}" if loaded.endpoint else "", loaded.max_running,
+                 loaded.timeout)
         try:
             yield
         finally:

@@ -23,7 +23,6 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import QueryError, QueryTimeout
 from ..namespaces import KG, prefixes, short_name
-from ..queries import worker
 from ..queries.running import labels, run_canned
 from ..store.void import void_description
 from .errors import error_response, not_acceptable, refusal
@@ -78,7 +77,7 @@ def _page(template: str, request: Request, status: int = 200, **context: Any) ->
 
 
 def _select(state: ServerState, text: str, limit: int | None = None) -> list[list[Any]]:
-    answer = worker.execute(state.key, worker.LocalJob(text, limit or state.limit), state.timeout)
+    answer = state.run(state.job(text, limit or state.limit))
     solutions = ox.parse_query_results(answer.data, format=ox.QueryResultsFormat.TSV)
     assert isinstance(solutions, ox.QuerySolutions)
     return [list(row) for row in solutions]
@@ -100,6 +99,8 @@ def _grouped(rows: list[list[Any]], linker: Linker) -> list[dict[str, Any]]:
                                                     f["property"]["text"], f["value"]["text"]))
     for fact in facts:
         fact["sources"] = sorted(fact["sources"].values(), key=lambda s: s["claim"]["text"])
+        for source in fact["sources"]:
+            source["quotes"].sort()  # a set in the graph: in the same order from any store
     return facts
 
 
@@ -136,8 +137,8 @@ def _counts(state: ServerState) -> dict[str, Any]:
     from ..store.builds import read_report
 
     def make() -> dict[str, Any]:
-        try:
-            counts: dict[str, Any] = read_report(state.settings)["counts"]
+        try:  # the build's report, unless the graph is served from an endpoint
+            counts: dict[str, Any] = read_report(state.settings)["counts"] if state.store is not None else {}
         except (OSError, KeyError, ValueError):
             counts = {}
         counts["triples"] = state.triples
@@ -155,7 +156,7 @@ def _catalogue(state: ServerState) -> dict[str, Any]:
 async def home(request: Request) -> Response:
     state = state_of(request)
     return _page("home.html", request, counts=_counts(state), queries=_catalogue(state).values(),
-                 dumps=sorted(DUMPS))
+                 dumps=sorted(DUMPS) if state.store is not None else [])
 
 
 # ------------------------------------------------------------------------------------------------ query page
@@ -379,8 +380,7 @@ async def document(request: Request) -> Response:
         return _page("error.html", request, 404, title="Not found", message=f"{iri} is not a valid IRI.")
     if media.name != "html":
         query = f"CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} }} WHERE {{ {{ {node} ?p ?o }} UNION {{ ?s ?q {node} }} }}"
-        answer = await _run(request, lambda: worker.execute(state.key, worker.LocalJob(query, state.limit),
-                                                            state.timeout))
+        answer = await _run(request, lambda: state.run(state.job(query)))
         if not answer.data:
             return error_response(404, f"Nothing in the graph is called <{iri}>.")
         from .protocol import render
@@ -438,9 +438,10 @@ async def document(request: Request) -> Response:
 
 
 def _void(state: ServerState, root: str) -> list[ox.Triple]:
+    # Served from an endpoint, there are no dumps to name.
+    dumps = [f"{root}dumps/leiden.{extension}" for extension in DUMPS] if state.store is not None else []
     return void_description(lambda text: _select(state, text), document=root + ".well-known/void",
-                            base_iri=state.base_iri, sparql_endpoint=root + "sparql",
-                            dumps=[f"{root}dumps/leiden.{extension}" for extension in DUMPS])
+                            base_iri=state.base_iri, sparql_endpoint=root + "sparql", dumps=dumps)
 
 
 @_query_errors
@@ -467,8 +468,12 @@ async def dump(request: Request) -> Response:
         return error_response(404, f"There is no dump leiden.{extension}; there are: "
                               f"{', '.join('leiden.' + e for e in sorted(DUMPS))}.")
     fmt, media_type = DUMPS[extension]
+    store = state.store
+    if store is None:
+        return error_response(404, f"This server serves the graph from the SPARQL endpoint {state.endpoint}, so it "
+                              f"has no dumps; a release of the graph has them.")
     data = await anyio.to_thread.run_sync(
-        lambda: state.cached(("dump", fmt), lambda: serialize_sorted(list(state.store), fmt, state.base_iri)))
+        lambda: state.cached(("dump", fmt), lambda: serialize_sorted(list(store), fmt, state.base_iri)))
     return Response(data, media_type=media_type,
                     headers={"Content-Disposition": f'inline; filename="leiden.{extension}"'})
 

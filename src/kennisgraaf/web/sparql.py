@@ -162,7 +162,7 @@ def plan_query(state: ServerState, operation: Operation, accept: str | None) -> 
     if media is None:
         raise ProtocolError(406, not_acceptable_message(offered, operation.fmt))
     dataset = bool(operation.default_graphs or operation.named_graphs)
-    job = worker.LocalJob(
+    job = state.job(
         operation.text, state.limit,
         default_graph=tuple(operation.default_graphs) if dataset else None,
         named_graphs=tuple(operation.named_graphs) if dataset else None,
@@ -201,6 +201,7 @@ def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None
     inline_seconds, on the same graph: it does the same work here. If it takes much longer after all, or
     writes more than it did, it is no longer run here (None: then a worker answers)."""
     started = time.perf_counter()
+    assert state.store is not None and isinstance(plan.job, worker.LocalJob)  # only local jobs are remembered
     try:
         data = write_directly(worker.run_here(state.store, plan.job), plan.media, state.base_iri, max_bytes)
     except (SyntaxError, ValueError, OSError, RuntimeError, KeyError) as error:  # it ran in a worker: a bug
@@ -267,6 +268,7 @@ async def _update(state: ServerState, operation: Operation) -> Response:
         # query; the changed graph comes back whole and replaces the served one. Nothing is changed in place:
         # queries and forked workers never see a graph halfway through an update.
         with state.update_lock:  # one at a time: each update starts from the graph the one before left
+            assert state.store is not None  # a server of a remote store never allows updates
             answer = worker.execute(state.store, worker.UpdateJob(text), state.timeout)
             changed = ox.Store()
             changed.bulk_load(answer.data, ox.RdfFormat.N_QUADS)

@@ -1,5 +1,10 @@
-"""What a running server holds: the in-memory copy of the build, the workers' source key, its limits and its
-caches, and the plans of the query requests it has read.
+"""What a running server holds: the in-memory copy of the build (or the address of the SPARQL endpoint it serves
+from, the setting sparql_endpoint), the workers' source key, its limits and its caches, and the plans of the
+query requests it has read.
+
+Where a query runs is decided in one place, `ServerState.job`: a `worker.LocalJob` on the in-memory copy, or a
+`worker.HttpJob` for the endpoint; both run in a worker process that is stopped at the query timeout, so the
+pages, the canned queries and /sparql keep the same limits either way.
 
 May import: the foundation (config, errors), queries (workers, Target), web.protocol.
 """
@@ -8,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+import logging
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -17,15 +23,20 @@ import pyoxigraph as ox
 from starlette.requests import Request
 
 from ..config import Settings
+from ..errors import QueryError
+from ..namespaces import PUBLICATION, PUBLICATION_MANIFEST
 from ..queries import worker
 from ..queries.running import Target
 from ..store.builds import current_release, open_store
 from ..store.vocabulary import Vocabulary, read_vocabulary, vocabulary_of
 from .protocol import MediaType
 
-__all__ = ["SHORT_REQUEST", "Busy", "Plan", "ServerState", "count_triples", "load_state", "state_of"]
+__all__ = ["SHORT_REQUEST", "Busy", "Plan", "ServerState", "check_endpoint", "count_triples", "load_state",
+           "state_of"]
 
 T = TypeVar("T")
+log = logging.getLogger("kennisgraaf.serve")
+Job = worker.LocalJob | worker.HttpJob
 
 
 class Busy(Exception):
@@ -38,7 +49,7 @@ class Plan:
     from), and whether a run in the server process may answer it once it has proved quick (`stable`: it does
     the same work each time, see sparqltext.may_vary), and the warnings about its terms (queries.terms)."""
 
-    job: worker.LocalJob
+    job: Job
     media: MediaType
     stable: bool
     accept: str | None = None
@@ -51,10 +62,11 @@ SHORT_REQUEST = 16384  # longer requests and queries are not remembered (plans, 
 
 @dataclass
 class ServerState:
-    """What the running server holds: the in-memory graph, the workers' source key, limits and caches."""
+    """What the running server holds: the in-memory graph (None when it serves from `endpoint`), the workers'
+    source key, limits and caches."""
 
     settings: Settings
-    store: ox.Store
+    store: ox.Store | None
     key: str
     triples: int
     timeout: float
@@ -65,6 +77,8 @@ class ServerState:
     allow_update: bool
     vocabulary: Vocabulary | None = None  # the classes and properties the graph uses, to check queries against
     inline_seconds: float = 0.0
+    endpoint: str | None = None  # the SPARQL endpoint the graph is served from, instead of `store`
+    credentials: tuple[str, str] | None = field(default=None, repr=False)  # for `endpoint`, when it asks
     running: int = 0
     limiter: anyio.CapacityLimiter | None = None
     cache: dict[Any, Any] = field(default_factory=dict)
@@ -77,10 +91,29 @@ class ServerState:
     def base_iri(self) -> str:
         return self.settings.base_iri
 
+    @property
+    def source(self) -> str | None:
+        """What the workers run jobs on: the shared in-memory store's key, or None for the endpoint."""
+        return None if self.endpoint is not None else self.key
+
+    def job(self, query: str, limit: int | None = None, default_graph: tuple[str, ...] | None = None,
+            named_graphs: tuple[str, ...] | None = None) -> Job:
+        """The job for a query (already checked), where this server's graph is: the one place that decides."""
+        limit = self.limit if limit is None else limit
+        if self.endpoint is not None:
+            return worker.HttpJob(self.endpoint, query, limit, self.timeout, default_graph, named_graphs,
+                                  self.credentials)
+        return worker.LocalJob(query, limit, default_graph, named_graphs)
+
+    def run(self, job: Job) -> worker.Answer:
+        """Run `job` in a worker and wait for it (in a thread: see `call`)."""
+        return worker.execute(self.source, job, self.timeout)
+
     def target(self) -> Target:
-        """A queries.Target for canned queries and labels: runs on the same workers."""
-        return Target(self.key, timeout=self.timeout, limit=self.limit, max_length=self.max_length,
-                      base_iri=self.base_iri, language=self.settings.language, web=True)
+        """A queries.Target for canned queries and labels: runs on the same workers (or the same endpoint)."""
+        return Target(self.source, endpoint=self.endpoint, timeout=self.timeout, limit=self.limit,
+                      max_length=self.max_length, base_iri=self.base_iri, language=self.settings.language, web=True,
+                      credentials=self.credentials)
 
     async def call(self, function: Callable[[], T]) -> T:
         """Run `function` (which waits for a worker) in a thread, counted against max_concurrent_queries."""
@@ -92,14 +125,14 @@ class ServerState:
         finally:
             self.running -= 1
 
-    async def execute(self, job: worker.LocalJob) -> worker.Answer:
+    async def execute(self, job: Job) -> worker.Answer:
         """Run `job` in a worker, counted against max_concurrent_queries; the event loop waits for the
         answer without blocking."""
         if self.running >= self.max_running:
             raise Busy()
         self.running += 1
         try:
-            return await worker.execute_async(self.key, job, self.timeout)
+            return await worker.execute_async(self.source, job, self.timeout)
         finally:
             self.running -= 1
 
@@ -108,10 +141,10 @@ class ServerState:
             self.plans.clear()
         self.plans[key] = plan
 
-    def remember_quick(self, job: worker.LocalJob, answer: worker.Answer) -> None:
+    def remember_quick(self, job: Job, answer: worker.Answer) -> None:
         """Let `job` run in this process from now on: it took a worker at most inline_seconds. On a graph that
         does not change, the same query does the same work again; the byte cap only guards against surprises."""
-        if len(job.query) > SHORT_REQUEST:
+        if len(job.query) > SHORT_REQUEST or not isinstance(job, worker.LocalJob) or self.store is None:
             return
         if len(self.quick) >= 4096:
             self.quick.clear()
@@ -129,8 +162,44 @@ class ServerState:
 TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # the default graph holds each fact once
 
 
+# On a store `kennisgraaf publish` published to: the distinct triples of the graphs its manifest lists (on
+# Virtuoso, whose default graph also holds its own system graphs, that is the graph as published).
+PUBLISHED_TRIPLES = f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
+  {{ GRAPH <{PUBLICATION_MANIFEST}> {{ ?entry <{PUBLICATION}graph> ?name }} BIND(IRI(STR(?name)) AS ?g)
+    GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ GRAPH <{PUBLICATION_MANIFEST}> {{ ?entry <{PUBLICATION}defaultGraph> ?default }} ?s ?p ?o }}
+}} }}"""
+DISTINCT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+
+
+def check_endpoint(settings: Settings) -> int:
+    """The number of triples the endpoint of the setting sparql_endpoint serves: those of the graphs published
+    there (its manifest), else of its default graph. QueryError, for people, when it cannot be asked."""
+    endpoint = str(settings.get("sparql_endpoint"))
+    credentials = worker.endpoint_credentials()
+    timeout = float(settings.get("query_timeout"))
+
+    def count(query: str) -> int:
+        answer = worker.execute(None, worker.HttpJob(endpoint, query, 1, timeout, credentials=credentials), timeout)
+        solutions = ox.parse_query_results(answer.data, format=ox.QueryResultsFormat.TSV)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
+            return int(row[0].value) if row[0] is not None else 0
+        return 0
+
+    try:
+        return count(PUBLISHED_TRIPLES) or count(DISTINCT_TRIPLES)
+    except QueryError as error:
+        raise QueryError(f"The setting sparql_endpoint names {endpoint}, which cannot serve the graph: {error.en}",
+                         f"De instelling sparql_endpoint noemt {endpoint}, dat de graaf niet kan leveren: "
+                         f"{error.nl}") from None
+
+
 def load_state(settings: Settings) -> ServerState:
-    """Copy the current build into memory and start the workers."""
+    """Copy the current build into memory and start the workers; or, with the setting sparql_endpoint, count
+    the triples the endpoint serves (once) and serve from it."""
+    if settings.get("sparql_endpoint"):
+        return _remote_state(settings)
     release = current_release(settings)
     on_disk = open_store(settings)
     memory = ox.Store()
@@ -153,6 +222,21 @@ def load_state(settings: Settings) -> ServerState:
     )
     worker.keep_idle(max_running)
     worker.warm(state.key, min(max_running, 4))
+    return state
+
+
+def _remote_state(settings: Settings) -> ServerState:
+    if settings.get("allow_update"):
+        log.warning("allow_update does not apply to a remote store: its SPARQL Update is never forwarded")
+    max_running = int(settings.get("max_concurrent_queries"))
+    state = ServerState(
+        settings=settings, store=None, key="", triples=check_endpoint(settings),
+        timeout=float(settings.get("query_timeout")), limit=int(settings.get("result_limit")),
+        max_length=int(settings.get("max_query_length")), max_running=max_running,
+        max_body=int(settings.get("max_body_size")), allow_update=False, inline_seconds=0.0,
+        endpoint=str(settings.get("sparql_endpoint")), credentials=worker.endpoint_credentials(),
+    )
+    worker.keep_idle(max_running)
     return state
 
 

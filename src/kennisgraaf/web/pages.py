@@ -135,13 +135,8 @@ def _query_errors(handler: Callable[[Request], Any]) -> Callable[[Request], Any]
 
 
 def _counts(state: ServerState) -> dict[str, Any]:
-    from ..store.builds import read_report
-
     def make() -> dict[str, Any]:
-        try:
-            counts: dict[str, Any] = read_report(state.settings)["counts"]
-        except (OSError, KeyError, ValueError):
-            counts = {}
+        counts: dict[str, Any] = dict(state.report.get("counts", {}))  # of the build being served
         counts["triples"] = state.triples
         return counts
 

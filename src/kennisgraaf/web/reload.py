@@ -130,6 +130,7 @@ class Reloader:
                             "stays in memory until they are done", old.requests, waited)
                 warned = True
         worker.retire(old.key)
+        log.info("Let go of the graph of the build %s (%.1f s after the switch)", _name(old.release), waited)
         old.cache.clear()
         old.plans.clear()
         old.quick.clear()

@@ -4,9 +4,8 @@ on answers that differ each time."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import warnings
+from collections.abc import Iterator
 
 import httpx
 import pytest

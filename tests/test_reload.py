@@ -101,7 +101,8 @@ class Client(threading.Thread):
                         self.failures.append(f"{response.status_code}: {response.text[:200]}")
                         continue
                     self.answers.append((time.monotonic(), self.read(response)))
-                except Exception as error:  # a broken connection, an incomplete or unreadable answer
+                except (httpx.HTTPError, ValueError, KeyError, IndexError, SyntaxError, AssertionError) as error:
+                    # a broken connection, an incomplete or unreadable answer
                     self.failures.append(repr(error))
 
 

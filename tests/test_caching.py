@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 with warnings.catch_warnings():  # Starlette 1.x would have httpx2 for its TestClient; httpx does the same here
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient")
     from starlette.testclient import TestClient
 
 from kennisgraaf.config import Settings

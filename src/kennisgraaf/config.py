@@ -67,6 +67,8 @@ SETTINGS: tuple[Setting, ...] = (
             "a tenth of query_timeout is used).",
             kind=float, options=("serve",), may_be_zero=True),
     Setting("max_body_size", 1_000_000, "Largest request body the server accepts, in bytes.", kind=int, options=("serve",)),
+    Setting("reload_interval", 2.0, "Seconds between looks whether a new build is there: the server then serves "
+            "it, without a restart (0: never).", kind=float, options=("serve",), may_be_zero=True),
     Setting("allow_update", False, "Let the server run SPARQL Update on its in-memory copy of the graph "
             "(never written to the build).", kind=bool, options=("serve",)),
     # `kennisgraaf release`: where releases go, where they are published, and who publishes them (DCAT-AP-NL).

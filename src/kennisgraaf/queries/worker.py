@@ -31,8 +31,8 @@ import pyoxigraph as ox
 from ..errors import QueryError, QueryTimeout
 
 __all__ = ["CREDENTIALS_FILE_VARIABLE", "CREDENTIALS_VARIABLE", "MAX_ANSWER_BYTES", "Answer", "HttpJob", "Job",
-           "LocalJob", "UpdateJob", "endpoint_credentials", "execute", "execute_async", "keep_idle", "run_here",
-           "share", "shutdown", "warm"]
+           "LocalJob", "UpdateJob", "endpoint_credentials", "execute", "execute_async", "keep_idle", "retire",
+           "run_here", "share", "shutdown", "warm"]
 
 # The user:password for SPARQL endpoints that ask for one (--endpoint, the setting sparql_endpoint): from the
 # environment or a file it names, never from the command line.
@@ -240,8 +240,9 @@ async def execute_async(source: str | None, job: LocalJob | HttpJob, timeout: fl
 
 def _checkout(key: str | None) -> _Worker:
     with _lock:
-        # A store folder is one immutable release: workers of other releases are no longer needed.
-        for other in [k for k in _idle if k != key and k is not None and key is not None]:
+        # A store folder is one immutable release: workers of other releases are no longer needed. (A shared
+        # store is let go explicitly, by retire(): a server serves the old one and the new one for a moment.)
+        for other in [k for k in _idle if k != key and k is not None and key is not None and k not in _shared]:
             for stale in _idle.pop(other):
                 stale.kill()
         pool = _idle.get(key, [])
@@ -270,6 +271,7 @@ def warm(source: str, count: int) -> None:
 # its copy of this process's memory, without loading anything.
 _shared: dict[str, ox.Store] = {}
 _shared_keys = itertools.count()
+_MEMORY = "memory:"
 
 
 def share(store: ox.Store, replacing: str | None = None) -> str:
@@ -277,17 +279,29 @@ def share(store: ox.Store, replacing: str | None = None) -> str:
     (`memory:N`, never used before) for execute(). Workers forked from now on find the store in their copy of
     memory. A changed graph is shared as a new store, `replacing` the old key: the old store is let go, and
     idle workers of it are stopped once the new key is used."""
-    key = f"memory:{next(_shared_keys)}"
+    key = f"{_MEMORY}{next(_shared_keys)}"
     _shared[key] = store
     if replacing is not None:
         _shared.pop(replacing, None)
     return key
 
 
+def retire(key: str) -> None:
+    """Let go of the store shared under `key` (see share): workers forked from now on no longer find it, its
+    idle workers are stopped now and its busy ones once they have answered. Only for a key nothing will use
+    again: a worker started for it could not open the store."""
+    with _lock:
+        _shared.pop(key, None)
+        workers = _idle.pop(key, [])
+    for worker in workers:
+        worker.kill()
+
+
 def _checkin(key: str | None, worker: _Worker) -> None:
     with _lock:
-        pool = _idle.setdefault(key, [])
-        if len(pool) < _MAX_IDLE:
+        let_go = key is not None and key.startswith(_MEMORY) and key not in _shared  # see retire()
+        pool = _idle.setdefault(key, []) if not let_go else []
+        if not let_go and len(pool) < _MAX_IDLE:
             pool.append(worker)
             return
     worker.kill()

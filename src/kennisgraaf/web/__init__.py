@@ -2,7 +2,8 @@
 IRIs, VoID and dumps, as a Starlette app run by uvicorn.
 
 Owns: `protocol` (requests, content negotiation, result formats), `state` (what a running server holds),
-`errors` (every HTTP error answer), `sparql` (/sparql), `pages` (everything else, with `templates/` and
-`static/`) and `app` (the app, its middleware and `serve`).
+`errors` (every HTTP error answer), `caching` (ETag, Cache-Control, 304), `reload` (switching to a new build
+while serving), `sparql` (/sparql), `pages` (everything else, with `templates/` and `static/`) and `app` (the
+app, its middleware and `serve`).
 May import: the foundation, `kennisgraaf.store` and `kennisgraaf.queries`.
 """

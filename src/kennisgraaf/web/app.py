@@ -12,6 +12,9 @@ One exception, for speed: a query that took its worker at most `inline_query_ms`
 the next times it is asked (`_run_here`). The graph does not change while it is served, so the same query
 does the same work again; the trip to a worker would cost more than such a query itself.
 
+After a new build the server switches to it by itself (web.reload: each request keeps the graph it started
+with); answers carry an ETag from the build's content hash, and a client that has one gets 304 (web.caching).
+
     >>> from kennisgraaf.config import Settings
     >>> app = create_app(Settings.load())   # nothing is opened until the app starts
 """
@@ -39,7 +42,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..config import Settings
 from ..queries import worker
 from . import pages
+from .caching import Caching
 from .errors import server_error
+from .reload import Pinned, Reloader
 from .sparql import EXPOSED_HEADERS, SparqlFastPath, sparql_endpoint
 from .state import ServerState, load_state, state_of
 
@@ -51,7 +56,9 @@ access_log = logging.getLogger("kennisgraaf.access")
 
 async def health(request: Request) -> Response:
     state = state_of(request)
-    return JSONResponse({"status": "ok", "triples": state.triples, "running_queries": state.running,
+    return JSONResponse({"status": "ok", "triples": state.triples, "content_hash": state.content_hash,
+                         "release": state.release.name if state.release else None, "updates": state.generation,
+                         "process": os.getpid(), "running_queries": state.running,
                          "max_concurrent_queries": state.max_running})
 
 
@@ -107,9 +114,12 @@ def create_app(settings: Settings, state: ServerState | None = None) -> ASGIApp:
         log.info("Serving %d triples%s; queries run in worker processes (%d at once, %g s each)", loaded.triples,
                  f" from the SPARQL endpoint {loaded.endpoint}" if loaded.endpoint else "", loaded.max_running,
                  loaded.timeout)
+        reloader = Reloader(app, settings)
+        reloader.start()
         try:
             yield
         finally:
+            reloader.stop()
             worker.shutdown()
 
     routes = [
@@ -120,10 +130,11 @@ def create_app(settings: Settings, state: ServerState | None = None) -> ASGIApp:
     middleware = [
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                    allow_headers=["*"], expose_headers=list(EXPOSED_HEADERS), max_age=3600),
+        Middleware(Caching),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={Exception: server_error})
-    return AccessLog(SparqlFastPath(app))
+    return AccessLog(Pinned(SparqlFastPath(app), app))
 
 
 _SETTINGS_VARIABLE = "KENNISGRAAF_SERVE_SETTINGS"

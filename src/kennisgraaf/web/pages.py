@@ -134,13 +134,8 @@ def _query_errors(handler: Callable[[Request], Any]) -> Callable[[Request], Any]
 
 
 def _counts(state: ServerState) -> dict[str, Any]:
-    from ..store.builds import read_report
-
     def make() -> dict[str, Any]:
-        try:  # the build's report, unless the graph is served from an endpoint
-            counts: dict[str, Any] = read_report(state.settings)["counts"] if state.store is not None else {}
-        except (OSError, KeyError, ValueError):
-            counts = {}
+        counts: dict[str, Any] = dict(state.report.get("counts", {}))  # of the build being served (none: remote)
         counts["triples"] = state.triples
         return counts
 

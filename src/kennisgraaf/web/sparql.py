@@ -1,14 +1,15 @@
 """/sparql: the SPARQL 1.1 Protocol endpoint — queries (in a worker process, or in this one once they have
 proved quick), updates when allowed, and the service description.
 
-May import: the foundation, queries (workers, SPARQL text checks), web.protocol, web.state, web.errors and
-web.pages (a browser opening /sparql gets the query page).
+May import: the foundation, queries (workers, SPARQL text checks), web.protocol, web.state, web.errors,
+web.caching and web.pages (a browser opening /sparql gets the query page).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 import anyio
 import anyio.to_thread
@@ -24,6 +25,7 @@ from ..queries import worker
 from ..queries.terms import unknown_terms
 from ..sparqltext import MAX_CHAIN, MAX_NESTING, calls_elsewhere, check, may_vary, shape
 from ..store.vocabulary import vocabulary_of
+from .caching import NO_STORE, PAGE_CACHE, NotModified, etag, matches
 from .errors import busy, error_response, internal_error, not_acceptable, not_acceptable_message, refusal
 from .pages import query_page
 from .protocol import (
@@ -49,7 +51,7 @@ SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 EXPOSED_HEADERS = ("X-Result-Truncated", "X-Result-Limit", "X-Query-Time", "X-Query-Warning", "Retry-After",
-                   "Location")
+                   "Location", "ETag")
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -102,8 +104,9 @@ class SparqlFastPath:
             response.headers["access-control-expose-headers"] = ", ".join(EXPOSED_HEADERS)
         await response(scope, receive, send)
 
-    async def respond(self, scope: Scope, receive: Receive, headers: dict[str, str]) -> Response | Answered | None:
-        state: ServerState = self.app.state.kennisgraaf
+    async def respond(self, scope: Scope, receive: Receive,
+                      headers: dict[str, str]) -> Response | Answered | NotModified | None:
+        state: ServerState = scope.get("kennisgraaf") or self.app.state.kennisgraaf  # see web.reload.Pinned
         method, accept, content_type = scope["method"], headers.get("accept"), headers.get("content-type")
         try:
             body = await _receive_body(receive, headers.get("content-length"), state.max_body) \
@@ -120,8 +123,17 @@ class SparqlFastPath:
                 if operation.kind == "update":
                     return await _update(state, operation)
                 plan = plan_query(state, operation, accept)
+                # A GET's answer is a function of the graph, the query string and the format; a remote store can
+                # change without this server knowing, so its answers get no validator.
+                if method != "POST":
+                    cached = plan.stable and state.endpoint is None
+                    plan = replace(plan, etag=etag(state.version.encode(), b"/sparql", query_string,
+                                                   plan.media.name.encode()) if cached else None,
+                                   cache_control=PAGE_CACHE if cached else NO_STORE)
                 if key is not None:
                     state.remember_plan(key, plan)
+            if plan.etag is not None and "if-none-match" in headers and matches(headers["if-none-match"], plan.etag):
+                return NotModified(plan.etag, PAGE_CACHE)  # the query is not run at all
             return await run_plan(state, plan)
         except (ProtocolError, Busy, QueryError) as error:
             return refusal(state, error)
@@ -193,7 +205,9 @@ async def run_plan(state: ServerState, plan: Plan) -> Answered:
         else render(answer, media, state.base_iri)
     if media is plan.media and plan.stable and not answer.truncated and answer.seconds <= state.inline_seconds:
         state.remember_quick(plan.job, answer)
-    return _answer(data, media, answer.seconds, state.limit if answer.truncated else None, plan.warnings)
+    # The ETag is the planned format's: an answer in another one (the lexer misread the form) goes without.
+    return _answer(data, media, answer.seconds, state.limit if answer.truncated else None, plan.warnings,
+                   plan.etag if media is plan.media else None, plan.cache_control)
 
 
 def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None:
@@ -210,12 +224,17 @@ def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None
     seconds = time.perf_counter() - started
     if data is None or seconds > 4 * state.inline_seconds:
         state.quick.pop(plan.job, None)
-    return None if data is None else _answer(data, plan.media, seconds, None, plan.warnings)
+    return None if data is None else _answer(data, plan.media, seconds, None, plan.warnings, plan.etag,
+                                             plan.cache_control)
 
 
 def _answer(data: bytes, media: MediaType, seconds: float, truncated_at: int | None,
-            warnings: tuple[str, ...] = ()) -> Answered:
+            warnings: tuple[str, ...] = (), tag: str | None = None, cache_control: str | None = None) -> Answered:
     headers = {"content-type": content_type(media), "vary": "Accept", "x-query-time": f"{seconds * 1000:.1f}ms"}
+    if tag is not None:
+        headers["etag"] = tag
+    if cache_control is not None:
+        headers["cache-control"] = cache_control
     if truncated_at is not None:
         headers["x-result-truncated"] = "true"
         headers["x-result-limit"] = str(truncated_at)
@@ -276,7 +295,7 @@ async def _update(state: ServerState, operation: Operation) -> Response:
             vocabulary = vocabulary_of(changed)
             with state.lock:
                 state.store, state.triples, state.vocabulary = changed, triples, vocabulary
-                state.plans.clear()  # their warnings were about the graph before
+                state.changed()  # new ETags; the plans are forgotten (their warnings were about the graph before)
                 state.key = worker.share(changed, replacing=state.key)
                 state.cache.clear()
 

@@ -1,6 +1,7 @@
 """What a running server holds: the in-memory copy of the build (or the address of the SPARQL endpoint it serves
 from, the setting sparql_endpoint), the workers' source key, its limits and its caches, and the plans of the
-query requests it has read.
+query requests it has read. A server swaps in a new ServerState when it reloads (web.reload); each request keeps
+the one it started with (`state_of`).
 
 Where a query runs is decided in one place, `ServerState.job`: a `worker.LocalJob` on the in-memory copy, or a
 `worker.HttpJob` for the endpoint; both run in a worker process that is stopped at the query timeout, so the
@@ -11,10 +12,13 @@ May import: the foundation (config, errors), queries (workers, Target), web.prot
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Callable
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
@@ -27,7 +31,7 @@ from ..errors import QueryError
 from ..namespaces import PUBLICATION, PUBLICATION_MANIFEST
 from ..queries import worker
 from ..queries.running import Target
-from ..store.builds import current_release, open_store
+from ..store.builds import current_release
 from ..store.vocabulary import Vocabulary, read_vocabulary, vocabulary_of
 from .protocol import MediaType
 
@@ -55,6 +59,8 @@ class Plan:
     accept: str | None = None
     fmt: str | None = None
     warnings: tuple[str, ...] = ()
+    etag: str | None = None  # GET of a query that does the same each time: its answer's ETag (web.caching)
+    cache_control: str | None = None
 
 
 SHORT_REQUEST = 16384  # longer requests and queries are not remembered (plans, quick queries): a bound on memory
@@ -76,6 +82,13 @@ class ServerState:
     max_body: int
     allow_update: bool
     vocabulary: Vocabulary | None = None  # the classes and properties the graph uses, to check queries against
+    release: Path | None = None  # the build folder the graph was copied from
+    report: dict[str, Any] = field(default_factory=dict)  # its report.json
+    content_hash: str = ""  # the build's content hash (report.json)
+    fingerprint: str = ""  # what answers depend on besides the graph: settings, code (see _fingerprint)
+    generation: int = 0  # updates applied to the in-memory copy
+    version: str = ""  # what answers depend on, besides the request: "content_hash.generation.fingerprint"
+    requests: int = 0  # requests being answered from this state (counted by web.reload.Pinned)
     inline_seconds: float = 0.0
     endpoint: str | None = None  # the SPARQL endpoint the graph is served from, instead of `store`
     credentials: tuple[str, str] | None = field(default=None, repr=False)  # for `endpoint`, when it asks
@@ -135,6 +148,12 @@ class ServerState:
             return await worker.execute_async(self.source, job, self.timeout)
         finally:
             self.running -= 1
+
+    def changed(self) -> None:
+        """The in-memory graph was changed (an update): answers get new ETags. Called under `lock`."""
+        self.generation += 1
+        self.version = f"{self.content_hash}.{self.generation}.{self.fingerprint}"
+        self.plans.clear()  # their warnings and ETags were about the graph before
 
     def remember_plan(self, key: Any, plan: Plan) -> None:
         if len(self.plans) >= 1024:
@@ -197,11 +216,16 @@ def check_endpoint(settings: Settings) -> int:
 
 def load_state(settings: Settings) -> ServerState:
     """Copy the current build into memory and start the workers; or, with the setting sparql_endpoint, count
-    the triples the endpoint serves (once) and serve from it."""
+    the triples the endpoint serves (once) and serve from it. Everything is read from the one release
+    `build/current` points at when this starts, even if a build swaps the link meanwhile."""
     if settings.get("sparql_endpoint"):
         return _remote_state(settings)
     release = current_release(settings)
-    on_disk = open_store(settings)
+    try:
+        report: dict[str, Any] = json.loads((release / "report.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        report = {}
+    on_disk = ox.Store.read_only(str(release / "store"))
     memory = ox.Store()
     dump = on_disk.dump(format=ox.RdfFormat.N_QUADS)
     assert dump is not None
@@ -210,12 +234,17 @@ def load_state(settings: Settings) -> ServerState:
     triples = count_triples(memory, TRIPLES)
     max_running = int(settings.get("max_concurrent_queries"))
     allow_update = bool(settings.get("allow_update"))
-    state = ServerState(
-        settings=settings, store=memory, key=worker.share(memory), triples=triples,
+    # A build folder made without `kennisgraaf build` (the benchmarks') has no hash: its name stands in for one.
+    content_hash = str(report.get("content_hash") or hashlib.sha256(str(release).encode()).hexdigest())
+    fingerprint = _fingerprint(settings)
+    vocabulary = read_vocabulary(release) or vocabulary_of(memory)
+    state = ServerState(  # shared with workers last: a build that fails to load leaves nothing behind
+        settings=settings, store=memory, key=worker.share(memory), triples=triples, release=release,
+        report=report, content_hash=content_hash, fingerprint=fingerprint, version=f"{content_hash}.0.{fingerprint}",
         timeout=float(settings.get("query_timeout")), limit=int(settings.get("result_limit")),
         max_length=int(settings.get("max_query_length")), max_running=max_running,
         max_body=int(settings.get("max_body_size")), allow_update=allow_update,
-        vocabulary=read_vocabulary(release) or vocabulary_of(memory),
+        vocabulary=vocabulary,
         # With updates a quick query can turn into a runaway one, which nothing could stop in this process.
         inline_seconds=0.0 if allow_update else min(float(settings.get("inline_query_ms")) / 1000,
                                                     float(settings.get("query_timeout")) / 10),
@@ -240,6 +269,21 @@ def _remote_state(settings: Settings) -> ServerState:
     return state
 
 
+_ANSWER_SETTINGS = ("base_iri", "language", "result_limit")  # the settings answers depend on, besides the graph
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _fingerprint(settings: Settings) -> str:
+    """What answers depend on besides the request and the graph: the settings that change answers, and the
+    code that writes them (the package version, and the page templates as they are on disk, so a changed
+    template is not answered 304 after a restart). The same in every server process."""
+    from importlib.metadata import version
+
+    parts = [version("kennisgraaf"), *(str(settings.get(name)) for name in _ANSWER_SETTINGS)]
+    parts += sorted(f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}" for p in _TEMPLATES.iterdir())
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
+
+
 def count_triples(store: ox.Store, query: str = TRIPLES) -> int:
     """The number of distinct triples in `store` (or the count another `query` gives)."""
     results = store.query(query)
@@ -250,5 +294,10 @@ def count_triples(store: ox.Store, query: str = TRIPLES) -> int:
 
 
 def state_of(request: Request) -> ServerState:
-    state: ServerState = request.app.state.kennisgraaf
+    """The state the request is answered from: the one it started with, even if the server has reloaded
+    since (see web.reload.Pinned)."""
+    state: ServerState | None = request.scope.get("kennisgraaf")
+    if state is None:
+        state = request.app.state.kennisgraaf
+    assert state is not None
     return state

@@ -108,7 +108,7 @@ def build(settings: Settings | None = None, progress: Callable[[str], None] | No
         timings["total"] = time.perf_counter() - started
         data = _report_data(settings, graph, report, dump, timings)
         (release / "report.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        final = release.with_name(datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8])
+        final = release.with_name(datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f") + "-" + uuid.uuid4().hex[:8])
         release.rename(final)
         _make_current(build_dir, final)
     except BaseException:

@@ -41,7 +41,7 @@ from .protocol import (
     render_graph,
     write_directly,
 )
-from .state import SHORT_REQUEST, Busy, Plan, ServerState, count_triples, state_of
+from .state import SHORT_REQUEST, Busy, Plan, ServerState, count_triples, facts_alone, state_of
 
 __all__ = ["EXPOSED_HEADERS", "Answered", "SparqlFastPath", "plan_query", "run_plan", "sparql_endpoint"]
 
@@ -180,8 +180,10 @@ def plan_query(state: ServerState, operation: Operation, accept: str | None) -> 
         named_graphs=tuple(operation.named_graphs) if dataset else None,
     )
     warnings = unknown_terms(operation.text, state.vocabulary, state.base_iri) if state.vocabulary else []
+    # A query that names no graph and no dataset reads the default graph only: the store of the facts has it all.
+    facts = not dataset and not found.keywords & {"GRAPH", "FROM"} and state.facts is not None
     return Plan(job, media, stable=not may_vary(operation.text), accept=accept, fmt=operation.fmt,
-                warnings=tuple(w.en for w in warnings))
+                warnings=tuple(w.en for w in warnings), facts=facts)
 
 
 async def run_plan(state: ServerState, plan: Plan) -> Answered:
@@ -193,7 +195,7 @@ async def run_plan(state: ServerState, plan: Plan) -> Answered:
         response = _run_here(state, plan, max_bytes)
         if response is not None:
             return response
-    answer = await state.execute(plan.job)
+    answer = await state.execute(plan.job, facts=plan.facts)
     media = plan.media
     if (answer.kind == "graph") != (media in GRAPH_TYPES):  # the lexer took the query for another form
         offered = GRAPH_TYPES if answer.kind == "graph" else RESULT_TYPES
@@ -215,9 +217,10 @@ def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None
     inline_seconds, on the same graph: it does the same work here. If it takes much longer after all, or
     writes more than it did, it is no longer run here (None: then a worker answers)."""
     started = time.perf_counter()
-    assert state.store is not None and isinstance(plan.job, worker.LocalJob)  # only local jobs are remembered
+    store = state.facts if plan.facts else state.store
+    assert store is not None and isinstance(plan.job, worker.LocalJob)  # only local jobs are remembered
     try:
-        data = write_directly(worker.run_here(state.store, plan.job), plan.media, state.base_iri, max_bytes)
+        data = write_directly(worker.run_here(store, plan.job), plan.media, state.base_iri, max_bytes)
     except (SyntaxError, ValueError, OSError, RuntimeError, KeyError) as error:  # it ran in a worker: a bug
         log.warning("A quick query failed in the server process; a worker answers it from now on: %r", error)
         data = None
@@ -293,10 +296,12 @@ async def _update(state: ServerState, operation: Operation) -> Response:
             changed.bulk_load(answer.data, ox.RdfFormat.N_QUADS)
             triples = count_triples(changed)
             vocabulary = vocabulary_of(changed)
+            facts = facts_alone(changed)
             with state.lock:
-                state.store, state.triples, state.vocabulary = changed, triples, vocabulary
+                state.store, state.triples, state.vocabulary, state.facts = changed, triples, vocabulary, facts
                 state.changed()  # new ETags; the plans are forgotten (their warnings were about the graph before)
                 state.key = worker.share(changed, replacing=state.key)
+                state.facts_key = worker.share(facts, replacing=state.facts_key or None)
                 state.cache.clear()
 
     state.running += 1

@@ -35,8 +35,8 @@ from ..store.builds import current_release
 from ..store.vocabulary import Vocabulary, read_vocabulary, vocabulary_of
 from .protocol import MediaType
 
-__all__ = ["SHORT_REQUEST", "Busy", "Plan", "ServerState", "check_endpoint", "count_triples", "load_state",
-           "state_of"]
+__all__ = ["SHORT_REQUEST", "Busy", "Plan", "ServerState", "check_endpoint", "count_triples", "facts_alone",
+           "load_state", "state_of"]
 
 T = TypeVar("T")
 log = logging.getLogger("kennisgraaf.serve")
@@ -59,6 +59,7 @@ class Plan:
     accept: str | None = None
     fmt: str | None = None
     warnings: tuple[str, ...] = ()
+    facts: bool = False  # it reads the default graph only: answered from the store of the facts alone
     etag: str | None = None  # GET of a query that does the same each time: its answer's ETag (web.caching)
     cache_control: str | None = None
 
@@ -82,6 +83,11 @@ class ServerState:
     max_body: int
     allow_update: bool
     vocabulary: Vocabulary | None = None  # the classes and properties the graph uses, to check queries against
+    # The default graph alone, in a store of its own: Oxigraph's in-memory store scans a pattern over every graph
+    # that holds the triple, so a query of the facts alone runs up to twice as fast there as on `store`, where
+    # each fact is also in its claims.
+    facts: ox.Store | None = None
+    facts_key: str = ""
     release: Path | None = None  # the build folder the graph was copied from
     report: dict[str, Any] = field(default_factory=dict)  # its report.json
     content_hash: str = ""  # the build's content hash (report.json)
@@ -138,14 +144,15 @@ class ServerState:
         finally:
             self.running -= 1
 
-    async def execute(self, job: Job) -> worker.Answer:
-        """Run `job` in a worker, counted against max_concurrent_queries; the event loop waits for the
-        answer without blocking."""
+    async def execute(self, job: Job, facts: bool = False) -> worker.Answer:
+        """Run `job` in a worker (on the store of the facts alone when `facts`, see Plan), counted against
+        max_concurrent_queries; the event loop waits for the answer without blocking."""
         if self.running >= self.max_running:
             raise Busy()
         self.running += 1
         try:
-            return await worker.execute_async(self.source, job, self.timeout)
+            source = self.facts_key if facts and self.facts_key else self.source
+            return await worker.execute_async(source, job, self.timeout)
         finally:
             self.running -= 1
 
@@ -238,13 +245,14 @@ def load_state(settings: Settings) -> ServerState:
     content_hash = str(report.get("content_hash") or hashlib.sha256(str(release).encode()).hexdigest())
     fingerprint = _fingerprint(settings)
     vocabulary = read_vocabulary(release) or vocabulary_of(memory)
+    facts = facts_alone(memory)
     state = ServerState(  # shared with workers last: a build that fails to load leaves nothing behind
         settings=settings, store=memory, key=worker.share(memory), triples=triples, release=release,
         report=report, content_hash=content_hash, fingerprint=fingerprint, version=f"{content_hash}.0.{fingerprint}",
         timeout=float(settings.get("query_timeout")), limit=int(settings.get("result_limit")),
         max_length=int(settings.get("max_query_length")), max_running=max_running,
         max_body=int(settings.get("max_body_size")), allow_update=allow_update,
-        vocabulary=vocabulary,
+        vocabulary=vocabulary, facts=facts, facts_key=worker.share(facts),
         # With updates a quick query can turn into a runaway one, which nothing could stop in this process.
         inline_seconds=0.0 if allow_update else min(float(settings.get("inline_query_ms")) / 1000,
                                                     float(settings.get("query_timeout")) / 10),
@@ -282,6 +290,15 @@ def _fingerprint(settings: Settings) -> str:
     parts = [version("kennisgraaf"), *(str(settings.get(name)) for name in _ANSWER_SETTINGS)]
     parts += sorted(f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}" for p in _TEMPLATES.iterdir())
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def facts_alone(store: ox.Store) -> ox.Store:
+    """A store holding the default graph of `store` (every fact once) and nothing else."""
+    facts = ox.Store()
+    triples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    if triples:
+        facts.bulk_load(triples, ox.RdfFormat.N_TRIPLES)
+    return facts
 
 
 def count_triples(store: ox.Store, query: str = TRIPLES) -> int:

@@ -34,8 +34,8 @@ class Setting:
     may_be_zero: bool = False  # numbers must be greater than zero unless this is set
 
 
-_TALKING = ("build", "validate", "coverage", "query", "sparql", "serve")  # commands whose words have a language
-_QUERYING = ("query", "sparql", "serve")
+_TALKING = ("build", "validate", "coverage", "query", "sparql", "serve", "network")  # commands whose words have a language
+_QUERYING = ("query", "sparql", "serve", "network")
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "https://w3id.org/kennisgraaf/", "Namespace of the graph: entities are {base}id/{type}/{slug}, "

@@ -159,13 +159,13 @@ def _legend(graph: nx.Graph, words: dict[str, str]) -> str:
         cells = []
         for kind, colour in entries[start:start + columns]:
             cells.append(f'<TD BGCOLOR="{colour}" WIDTH="14" HEIGHT="14" FIXEDSIZE="TRUE" BORDER="1" '
-                         f'COLOR="#334155"> </TD><TD ALIGN="LEFT">{html.escape(kind or words["none"])}</TD>')
+                         f'COLOR="#334155"></TD><TD ALIGN="LEFT">{html.escape(kind or words["none"])}</TD>')
         rows.append("<TR>" + "".join(cells) + "</TR>")
     when = f" in {year}" if year != "" else ""
     option = f" --year {year}" if year != "" else ""
     notes = [words["prominent"].format(when=when, option=option), words["weight"]]
     span = 2 * columns
-    return ("<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"1\" ID=\"legend\">"
+    return ("<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"1\">"
             f"<TR><TD COLSPAN=\"{span}\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"16\"><B>{html.escape(title)}</B></FONT>"
             "</TD></TR>" + "".join(rows) +
             "".join(f"<TR><TD COLSPAN=\"{span}\" ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\">{html.escape(note)}</FONT>"

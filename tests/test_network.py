@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from kennisgraaf import queries
 from kennisgraaf.cli import cli
 from kennisgraaf.config import Settings
+from kennisgraaf.errors import ParameterError
 from kennisgraaf.network import build_network, legend, render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -222,3 +223,36 @@ def test_the_readme_picture_is_what_the_command_makes_now(built_settings: Settin
     assert made.exit_code == 0
     assert made.stdout_bytes == committed, ("docs/network-2023.svg is out of date: run `.venv/bin/kennisgraaf "
                                             "network --year 2023 -o docs/network-2023.svg --force`")
+
+
+# ------------------------------------------------------------------------------------------------ time
+
+
+def test_over_all_years_two_are_linked_only_by_ties_that_held_at_the_same_time(built_settings: Settings) -> None:
+    """A small graph of its own: A was a member of a collaboration 2017-2019, B from 2021 on, C without years
+    (so always). Over all years A and B are not linked through it; each is with C."""
+    import pyoxigraph as ox
+
+    org, kg = "http://www.w3.org/ns/org#", "https://w3id.org/kennisgraaf/def/"
+    node, literal = ox.NamedNode, ox.Literal
+    group = node(ID + "samenwerking/groep")
+    store = ox.Store()
+    store.add(ox.Quad(group, node("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                      node(org + "OrganizationalCollaboration")))
+    for name, start, end in (("a", 2017, 2019), ("b", 2021, None), ("c", None, None)):
+        member, membership = node(ID + "organisatie/" + name), node(ID + "lidmaatschap/" + name)
+        store.add(ox.Quad(member, node(kg + "organisationType"), node(ID + "organisatietype/bedrijf")))
+        store.add(ox.Quad(member, node("http://www.w3.org/2000/01/rdf-schema#label"), literal(name.upper())))
+        store.add(ox.Quad(membership, node(org + "member"), member))
+        store.add(ox.Quad(membership, node(org + "organization"), group))
+        for prop, year in (("startYear", start), ("endYear", end)):
+            if year is not None:
+                store.add(ox.Quad(membership, node(kg + prop), literal(year)))
+    target = queries.Target.of(built_settings, store=store)
+    a, b, c = (ID + "organisatie/" + name for name in "abc")
+    links = lambda year: set(map(frozenset, build_network(built_settings, year, target=target).edges))  # noqa: E731
+    assert links(None) == {frozenset((a, c)), frozenset((b, c))}
+    assert links(2018) == {frozenset((a, c))}
+    assert links(2021) == {frozenset((b, c))}
+    with pytest.raises(ParameterError, match="2017 to 2021"):  # the years of this graph's timeline
+        links(2022)

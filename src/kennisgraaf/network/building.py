@@ -1,8 +1,8 @@
 """The partner network, built from the graph as a networkx graph.
 
-Two organisations are linked when they share something: a collaboration or organisation both are members of,
-an agreement both are party to, an initiative, programme or event both take part in (as participant, organiser
-or sponsor). An organisation with members shares itself with them: gemeente Leiden chairs the Netwerk
+Two organisations are linked when they share something at the same time: a collaboration or organisation both
+are members of, an agreement both are party to, an initiative, programme or event both take part in (as
+participant, organiser or sponsor) — over all years, only if their ties to it overlap in time. An organisation with members shares itself with them: gemeente Leiden chairs the Netwerk
 Kennissteden Nederland, so the two are linked. A link's `weight` is the number of things shared, and it also
 counts them per kind (`collaborations`, `agreements`, `initiatives`, `events`) and names them (`shared`).
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -129,25 +130,31 @@ def _network(ties: Result, partners: set[str], types: Result, base_iri: str, tar
     for member, kind in type_rows:
         types_of[member].append(kind)
 
-    members: dict[str, set[str]] = defaultdict(set)  # thing: the organisations tied to it
+    # thing: {organisation tied to it: the periods of its ties (first and last year; unknown: no bound)}
+    members: dict[str, dict[str, list[tuple[float, float]]]] = defaultdict(lambda: defaultdict(list))
     kind_of: dict[str, str] = {}
     roles: dict[str, set[str]] = defaultdict(set)
     kennisstad = leiden_kennisstad(base_iri)
     for row in ties:
         member, thing = row["organisation"].value, row["thing"].value
-        members[thing].add(member)
+        start, end = row.value("start"), row.value("end")
+        members[thing][member].append((start if isinstance(start, int) else -math.inf,
+                                       end if isinstance(end, int) else math.inf))
         if thing in types_of:
-            members[thing].add(thing)  # an organisation shares itself with its members
+            members[thing][thing] = [(-math.inf, math.inf)]  # an organisation shares itself with its members
         cls = row["kind"].value if isinstance(row["kind"], ox.NamedNode) else ""
         kind = KIND_OF_CLASS.get(cls, "collaborations")
         kind_of[thing] = min(kind_of.get(thing, kind), kind)  # two classes: the same choice every time
         if thing == kennisstad and isinstance(row["role"], ox.NamedNode):
             roles[member].add(row["role"].value)
 
+    # Two share a thing when they were tied to it at the same time: over all years, a partner that left in
+    # 2022 and one that joined in 2023 are not linked by the partnership (within one year, every tie held).
     shared: dict[tuple[str, str], set[str]] = defaultdict(set)
     for thing, tied in members.items():
-        for pair in itertools.combinations(sorted(tied), 2):
-            shared[pair].add(thing)
+        for a, b in itertools.combinations(sorted(tied), 2):
+            if any(max(a_from, b_from) <= min(a_to, b_to) for a_from, a_to in tied[a] for b_from, b_to in tied[b]):
+                shared[a, b].add(thing)
 
     linked = sorted({member for pair in shared for member in pair})
     names = labels(sorted(set(linked) | set(members) | set(all_types) | {r for rs in roles.values() for r in rs}),

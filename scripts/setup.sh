@@ -41,6 +41,17 @@ if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${
 fi
 rm -f "$log"
 
+# `kennisgraaf network` draws its pictures with Graphviz (Debian's graphviz: neato, and cairo for PNG).
+if ! command -v neato >/dev/null 2>&1; then
+    if as_root_with_apt; then
+        apt-get update -qq >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null
+    else
+        echo "kennisgraaf network draws with Graphviz, and this is not root: install it with" \
+             "sudo apt-get install graphviz (GraphML, GEXF and JSON work without it)." >&2
+    fi
+fi
+
 # The browser tests drive Debian's chromium (a browser download at install time cannot work everywhere).
 if [ "${1:-}" = "--test" ] && ! command -v chromium >/dev/null 2>&1; then
     if as_root_with_apt; then

@@ -18,6 +18,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("kennisgraaf.validation",),
     ("kennisgraaf.store",),
     ("kennisgraaf.queries",),
+    ("kennisgraaf.network",),
     ("kennisgraaf.entry",),
     ("kennisgraaf.web",),
     ("kennisgraaf.publish",),

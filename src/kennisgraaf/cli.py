@@ -728,6 +728,43 @@ def diff_command(settings: Settings, old: str, new: str, fmt: str) -> None:
         click.echo(result.render(settings.language), nl=False)
 
 
+# ------------------------------------------------------------------------------------------------ network
+
+
+@cli.command()
+@settings_options("network")
+@click.option("--year", type=int, default=None, metavar="YEAR",
+              help="The network as of this year: the memberships, agreements and initiatives that held then.")
+@click.option("--organisation", default=None, metavar="NAME|IRI",
+              help="Only this organisation and its neighbours, by IRI, name or abbreviation (e.g. LUMC).")
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "graphml", "gexf", "json"]), default="svg",
+              show_default=True, help="A picture (svg, png), a file for Gephi (graphml, gexf) or node-link json.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File to write (default: stdout).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def network(settings: Settings, year: int | None, organisation: str | None, fmt: str, output: str | None,
+            force: bool) -> None:
+    """The network of organisations that share collaborations, agreements, initiatives and events.
+
+    Coloured by type of organisation, a line's width is how many things two share; the partners of Leiden
+    Kennisstad stand out. GraphML and GEXF open in Gephi with types, colours and weights as attributes.
+
+    Example: kennisgraaf network --year 2023 --format png -o netwerk-2023.png
+    """
+    from .network.building import build_network
+    from .network.files import render, write
+
+    graph = build_network(settings, year, organisation)
+    if output is not None:
+        write(graph, fmt, output, force, settings.language)
+        click.echo(f"Wrote {output}: {graph.number_of_nodes()} organisations, {graph.number_of_edges()} links",
+                   err=True)
+        return
+    if fmt == "png" and sys.stdout.isatty():
+        raise click.UsageError("A PNG is no text for a terminal: give -o FILE (or redirect the output).")
+    sys.stdout.buffer.write(render(graph, fmt, settings.language))
+    sys.stdout.buffer.flush()
+
+
 # ------------------------------------------------------------------------------------------------ serve
 
 

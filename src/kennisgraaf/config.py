@@ -38,8 +38,8 @@ class Setting:
 
 # commands whose words have a language
 _TALKING = ("build", "validate", "new", "add", "coverage", "query", "sparql", "serve", "release", "diff",
-             "publish")
-_QUERYING = ("query", "sparql", "serve")
+             "publish", "network")
+_QUERYING = ("query", "sparql", "serve", "network")
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "https://w3id.org/kennisgraaf/", "Namespace of the graph: entities are {base}id/{type}/{slug}, "

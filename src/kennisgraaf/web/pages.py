@@ -38,6 +38,7 @@ DOC_TYPES = (MediaType("html", "text/html", ("application/xhtml+xml",)),) + GRAP
 EXTENSIONS = {"html": "html", "ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
 PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+DCTERMS = "http://purl.org/dc/terms/"
 
 _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB / "templates")), autoescape=True,
                                 trim_blocks=True, lstrip_blocks=True)
@@ -409,7 +410,8 @@ async def document(request: Request) -> Response:
         incoming = _select(state, f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s", limit=500)
         iris = {iri} | {t.value for row in facts + statuses + incoming for t in row if isinstance(t, ox.NamedNode)}
         linker.names = labels(sorted(iris), state.target())
-        return {"facts": facts, "statuses": statuses, "incoming": incoming}
+        return {"facts": facts, "statuses": statuses, "incoming": incoming,
+                "neighbours": _neighbours(state, iri, linker)}
 
     found = await _run(request, gather)
     if not found["facts"] and not found["incoming"]:
@@ -425,8 +427,113 @@ async def document(request: Request) -> Response:
     incoming = [{"subject": _term(s, linker), "property": _term(p, linker)} for s, p in found["incoming"]]
     title = linker.names.get(iri) or linker.short(iri)
     return _page("entity.html", request, iri=iri, title=title, facts=facts, incoming=incoming,
+                 neighbours=found["neighbours"], network=f"{request.base_url}network.json?"
+                 f"{urllib.parse.urlencode({'organisation': iri})}",
                  formats={name: f"{request.base_url}doc/{path}.{ext}"
                           for ext, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))})
+
+
+# ------------------------------------------------------------------------------------------------ network, timeline
+# The partner network (kennisgraaf.network) from the served graph, on the same workers as every query here:
+# computed once per year or organisation asked for, then kept (the graph does not change while it is served).
+
+
+def _network(state: ServerState, year: str | None = None, organisation: str | None = None) -> Any:
+    from ..network.building import build_network
+
+    return state.cached(("network", year, organisation),
+                        lambda: build_network(state.settings, year, organisation, target=state.target()))
+
+
+def _network_years(state: ServerState) -> tuple[int, int]:
+    from ..network.building import years
+
+    return state.cached("network-years", lambda: years(state.settings, target=state.target()))
+
+
+@_query_errors
+async def network_page(request: Request) -> Response:
+    state = state_of(request)
+    first, last = await _run(request, lambda: _network_years(state))
+    asked = request.query_params.get("year")
+    year = int(asked) if asked is not None and asked.isdigit() and first <= int(asked) <= last else None
+    if asked is None:
+        year = last  # the network as it is now; "all years" is a tick away
+    return _page("network.html", request, first=first, last=last, year=year)
+
+
+@_query_errors
+async def network_json(request: Request) -> Response:
+    """The network as cytoscape.js elements: `year` (empty: all years), `organisation` (its neighbourhood)."""
+    from ..network.building import elements
+
+    state = state_of(request)
+    unknown = sorted(set(request.query_params) - {"year", "organisation"})
+    if unknown:
+        return error_response(400, f"/network.json has no parameter {', '.join(unknown)}; its parameters: year, "
+                                   f"organisation.")
+    year = request.query_params.get("year") or None
+    organisation = request.query_params.get("organisation") or None
+    graph = await _run(request, lambda: _network(state, year, organisation))
+    return JSONResponse(elements(graph, Linker(request, state).href))
+
+
+def _neighbours(state: ServerState, iri: str, linker: Linker) -> list[dict[str, Any]]:
+    """The organisations `iri` shares something with, over all years, most shared first."""
+    graph = _network(state)
+    if iri not in graph:
+        return []
+    found = [{"name": graph.nodes[other]["label"], "href": linker.href(other), "weight": data["weight"],
+              "shared": data["shared"]} for other, data in graph[iri].items()]
+    return sorted(found, key=lambda n: (-n["weight"], n["name"].casefold()))
+
+
+TIMELINE_VERBS = {KG + "signingDate": "signed", KG + "startYear": "started", KG + "endYear": "ended",
+                  "https://schema.org/startDate": "started", "https://schema.org/endDate": "ended",
+                  KG + "year": "in this year", DCTERMS + "date": "dated"}
+MEMBERSHIP_VERBS = {KG + "startYear": "joined", KG + "endYear": "left"}
+
+
+@_query_errors
+async def timeline_page(request: Request) -> Response:
+    """The canned query `timeline`, year by year, each row with a verb for its date (signed, joined, ...)."""
+    state = state_of(request)
+    canned = _catalogue(state)["timeline"]
+    values = _values(request, canned)
+    linker = Linker(request, state)
+
+    def gather() -> tuple[list[Any], dict[str, str]]:
+        rows = run_canned(canned, values, state.target()).rows
+        things = sorted({row["thing"].value for row in rows if isinstance(row["thing"], ox.NamedNode)})
+        classes: dict[str, str] = {}
+        for start in range(0, len(things), 400):
+            listed = " ".join(str(ox.NamedNode(t)) for t in things[start:start + 400])
+            for thing, cls in _select(state, f"SELECT ?t ?c WHERE {{ VALUES ?t {{ {listed} }} ?t a ?c }} "
+                                             f"ORDER BY ?t ?c", limit=100_000):
+                classes.setdefault(thing.value, cls.value)
+        linker.names = labels(things + sorted(set(classes.values())), state.target())
+        return rows, classes
+
+    rows: list[Any] = []
+    classes: dict[str, str] = {}
+    error = None
+    try:
+        rows, classes = await _run(request, gather)
+    except QueryTimeout:
+        raise
+    except QueryError as problem:
+        error = problem.en
+    years: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        year, thing, what = row.value("year"), row["thing"], row["what"].value
+        if not isinstance(year, int) or not isinstance(thing, ox.NamedNode):
+            continue
+        cls = classes.get(thing.value, "")
+        verb = (MEMBERSHIP_VERBS.get(what) if cls.endswith("#Membership") else None) or TIMELINE_VERBS.get(what, "")
+        years.setdefault(year, []).append({"date": row.value("date") or "", "verb": verb,
+                                           "thing": _term(thing, linker), "kind": linker.name(cls) if cls else ""})
+    return _page("timeline.html", request, years=[{"year": y, "events": e} for y, e in sorted(years.items())],
+                 since=values.get("since", ""), until=values.get("until", ""), error=error)
 
 
 # ------------------------------------------------------------------------------------------------ VoID, dumps
@@ -483,6 +590,9 @@ def routes() -> list[BaseRoute]:
         Route("/id/{path:path}", redirect_id, methods=["GET"]),
         Route("/def/{path:path}", redirect_def, methods=["GET"]),
         Route("/doc/{path:path}", document, methods=["GET"]),
+        Route("/network", network_page, methods=["GET"]),
+        Route("/network.json", network_json, methods=["GET"]),
+        Route("/timeline", timeline_page, methods=["GET"]),
         Route("/.well-known/void", void, methods=["GET"]),
         Route("/dumps/leiden.{extension}", dump, methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(WEB / "static")), name="static"),

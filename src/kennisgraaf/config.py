@@ -34,8 +34,8 @@ class Setting:
     may_be_zero: bool = False  # numbers must be greater than zero unless this is set
 
 
-_TALKING = ("build", "validate", "coverage", "query", "sparql", "serve")  # commands whose words have a language
-_QUERYING = ("query", "sparql", "serve")
+_TALKING = ("build", "validate", "coverage", "query", "sparql", "serve", "site")  # commands whose words have a language
+_QUERYING = ("query", "sparql", "serve", "site")
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "https://w3id.org/kennisgraaf/", "Namespace of the graph: entities are {base}id/{type}/{slug}, "
@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_body_size", 1_000_000, "Largest request body the server accepts, in bytes.", kind=int, options=("serve",)),
     Setting("allow_update", False, "Let the server run SPARQL Update on its in-memory copy of the graph "
             "(never written to the build).", kind=bool, options=("serve",)),
+    Setting("live_endpoint", "", "The URL of a live SPARQL endpoint of this graph, named on the pages of the static "
+            "site (`kennisgraaf site`), which cannot query it themselves; empty: none.", options=("site",)),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

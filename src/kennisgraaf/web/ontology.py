@@ -228,6 +228,7 @@ def term_data(target: Target, linker: Links, iri: str, shapes: ShapeIndex | None
     if not kinds:
         return None
     kind = min(kinds, key=list(KINDS.values()).index)
+    linker.names.setdefault(KG, "the kennisgraaf ontology")
     structure = []
     for prop, name in STRUCTURE:
         values = sorted({o.value: o for p, o in own if p.value == prop}.values(), key=str)

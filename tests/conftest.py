@@ -91,3 +91,13 @@ def mini_endpoint(mini: Settings, tmp_path_factory: pytest.TempPathFactory):  # 
 
     with serve(mini.project_dir / "mini.nq", tmp_path_factory.mktemp("mini-oxigraph")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def static_site(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The static site of the built graph (`kennisgraaf site`), written once; tests only read it."""
+    from kennisgraaf.publish.site import build_site
+
+    folder = tmp_path_factory.mktemp("static") / "site"
+    build_site(built_settings, folder)
+    return folder

@@ -57,12 +57,16 @@ def test_only_web_addresses_become_links() -> None:
 def test_a_static_site_links_only_to_its_own_files() -> None:
     from kennisgraaf.web.pages import Linker, Urls
 
-    linker = Linker(Urls("../../", static=True), ID[:-3], pages={"doc/organisatie/lumc", "doc/def/"})
-    assert linker.href(LUMC) == "../../doc/organisatie/lumc.html"
-    assert linker.href(KG) == "../../doc/def/index.html"
+    urls = Urls.in_site("doc/overeenkomst/samenwerkingsovereenkomst-2017")
+    assert urls.root == "../../" and urls.file("static/style.css") == "../../static/style.css"
+    linker = Linker(urls, ID[:-3], pages={"doc/organisatie/lumc", "doc/def/", "doc/overeenkomst/x"})
+    assert linker.href(LUMC) == "../organisatie/lumc.html"
+    assert linker.href(ID + "overeenkomst/x") == "x.html"
+    assert linker.href(KG) == "../def/index.html"
     assert linker.href(ID + "organisatie/elders") is None  # no page for it in the site: shown as text
     assert linker.href("https://www.universiteitleiden.nl/") is None
-    assert Urls("../", static=True).page("") == "../index.html"
+    assert Urls.in_site("queries/partners").page("") == "../index.html"
+    assert Urls.in_site("").page("doc/def/") == "doc/def/index.html" and Urls.in_site("").root == ""
 
 
 @pytest.mark.parametrize(("accept", "extension", "rdf_format"), [

@@ -19,7 +19,7 @@ templates; only their links differ. The site mirrors the server's paths, each pa
     static/style.css
     kennisgraaf-site.json               what this is: the graph's content hash, the counts of pages
 
-Every link is relative (`../../doc/organisatie/lumc.html`), so the folder can be opened, copied or served
+Every link is relative (`../organisatie/lumc.html`), so the folder can be opened, copied or served
 anywhere. There is no query page: it needs the live /sparql; the canned query pages say how to ask with other
 values, and name the live endpoint when the setting `live_endpoint` gives one. The site is written to a
 temporary folder next to its destination and renamed into place, so a failed build leaves nothing
@@ -184,7 +184,7 @@ class _Writer:
     # -------------------------------------------------------------------------------- links and files
 
     def urls(self, path: str) -> pages.Urls:
-        return pages.Urls("../" * path.count("/"), static=True, endpoint=self.endpoint)
+        return pages.Urls.in_site(path, self.endpoint)
 
     def linker(self, path: str) -> pages.Linker:
         return pages.Linker(self.urls(path), self.base, self.pages)
@@ -202,8 +202,7 @@ class _Writer:
 
     def page(self, path: str, template: str, **context: Any) -> None:
         urls = self.urls(path)
-        file = pages.Urls("", static=True).page(path)  # the same name the links use (paths are plain)
-        self.put(file, pages.render(template, urls, self.base, canonical=self.canonical(path), **context))
+        self.put(pages.Urls.file_of(path), pages.render(template, urls, self.base, canonical=self.canonical(path), **context))
 
     # -------------------------------------------------------------------------------- the site
 

@@ -14,6 +14,7 @@ static site (`kennisgraaf.publish.site`) on its own copy of the graph, with link
 
 from __future__ import annotations
 
+import posixpath
 import urllib.parse
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
@@ -61,26 +62,37 @@ _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB / "templa
 @dataclass(frozen=True)
 class Urls:
     """Where the links of a page point. On the server, `root` is the address the page was asked for and a page
-    is its path (`{root}doc/organisatie/lumc`). In a static site (`static`), `root` is the way up from the page's
-    file to the site's folder (`../../`) and a page is a file that names itself (`doc/organisatie/lumc.html`, a
-    folder's `index.html`): file:// opens no folder's index.html by itself. `endpoint` is the SPARQL endpoint a
-    page names: the server's own /sparql, or for a static site the live one a setting gives (or none)."""
+    is its path (`{root}doc/organisatie/lumc`). In a static site (`static`), a page is a file that names itself
+    (`doc/organisatie/lumc.html`, a folder's `index.html`: file:// opens no folder's index.html by itself),
+    linked relatively from `folder`, the folder of the page that links (`../organisatie/lumc.html`); `root` is
+    then the way up from there to the site's folder (`../../`). `endpoint` is the SPARQL endpoint a page names:
+    the server's own /sparql, or for a static site the live one a setting gives (or none)."""
 
     root: str
     static: bool = False
     endpoint: str | None = None
+    folder: str = ""
+
+    @classmethod
+    def in_site(cls, page: str, endpoint: str | None = None) -> Urls:
+        """The links of the static site's page `page` (a page path, as for `page()`)."""
+        folder = posixpath.dirname(cls.file_of(page))
+        return cls("../" * (folder.count("/") + 1) if folder else "", True, endpoint, folder)
+
+    @staticmethod
+    def file_of(page: str) -> str:
+        """The file of the page `page` in a static site: `doc/organisatie/lumc.html`, `doc/def/index.html`."""
+        return (page + "index" if page == "" or page.endswith("/") else page) + ".html"
 
     def page(self, path: str) -> str:
         """The link to the page `path` (`doc/organisatie/lumc`, `queries/partners`, `doc/def/`, "" for home)."""
-        if not self.static:
-            return self.root + path
-        if path == "" or path.endswith("/"):
-            path += "index"
-        return self.root + urllib.parse.quote(path) + ".html"
+        return self.file(self.file_of(path)) if self.static else self.root + path
 
     def file(self, path: str) -> str:
         """The link to a file as it is (`static/style.css`, `dumps/leiden.ttl`)."""
-        return self.root + (urllib.parse.quote(path) if self.static else path)
+        if not self.static:
+            return self.root + path
+        return urllib.parse.quote(posixpath.relpath(path, self.folder or "."))
 
 
 def urls_for(request: Request) -> Urls:

@@ -581,7 +581,7 @@ def site(settings: Settings, output: str, force: bool) -> None:
     is written to a temporary folder and renamed into place; a folder that is not empty is replaced only with
     --force, and only when it holds a site written before.
 
-    Example: kennisgraaf site -o site && open site/index.html
+    Example: kennisgraaf site -o site   (then open site/index.html in a browser)
     """
     from .publish.site import build_site
 

@@ -93,8 +93,10 @@ def test_each_command_offers_the_settings_it_uses_and_no_others() -> None:
     assert options("sources", "coverage") == {"--project", "--language", "--lang", "--check"}
     assert {"--query-timeout", "--timeout", "--result-limit", "--lang"} <= options("sparql")
     assert not (paths | {"--port", "--base-iri", "--max-query-length"}) & options("sparql")
-    serving = every - paths - {"--base-iri"}
+    serving = every - paths - {"--base-iri", "--live-endpoint"}
     assert serving <= options("serve") and not paths & options("serve")
+    assert options("site") == {"--project", "--language", "--lang", "--query-timeout", "--result-limit",
+                               "--live-endpoint", "-o", "--output", "--force"}
     for path in (("query",), ("sources",), ()):
         assert "--project" in options(*path), path
 

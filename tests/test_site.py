@@ -209,3 +209,13 @@ def test_the_command_writes_the_site_and_refuses_without_a_traceback(built_setti
     again = runner.invoke(cli, ["site", *project, "--lang", "en", "-o", str(tmp_path / "site")], env=env)
     assert again.exit_code != 0 and "not empty" in again.output and "Traceback" not in again.output
     assert len(again.output.strip().split("\n\n")) == 1
+
+
+def test_building_a_site_leaves_no_worker_behind(built_settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # An idle worker is a fork of this process holding copies of its pipes: one kept the browser tests'
+    # Playwright driver waiting for the end of its pipe, forever.
+    import multiprocessing
+
+    before = set(multiprocessing.active_children())
+    build_site(built_settings, tmp_path / "site")
+    assert set(multiprocessing.active_children()) <= before

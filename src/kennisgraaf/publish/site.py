@@ -100,9 +100,10 @@ def build_site(source: Settings | ox.Store | None, folder: Path | str, *, settin
 
     shapes = ontology.ShapeIndex(read_shape_quads(settings))  # read once; an unreadable file stops here
     store, content_hash = _in_memory(source, settings)
-    target = Target(worker.share(store), timeout=float(settings.get("query_timeout")),
-                    limit=int(settings.get("result_limit")), max_length=int(settings.get("max_query_length")),
-                    base_iri=settings.base_iri, language=settings.language, web=True)
+    key = worker.share(store)
+    target = Target(key, timeout=float(settings.get("query_timeout")), limit=int(settings.get("result_limit")),
+                    max_length=int(settings.get("max_query_length")), base_iri=settings.base_iri,
+                    language=settings.language, web=True)
     temporary = folder.parent / f".{folder.name}.{uuid.uuid4().hex}.tmp"
     folder.parent.mkdir(parents=True, exist_ok=True)
     temporary.mkdir()
@@ -114,6 +115,8 @@ def build_site(source: Settings | ox.Store | None, folder: Path | str, *, settin
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
+    finally:
+        worker.release(key)  # the graph is not queried again: no idle worker (a fork of this process) stays
     return Site(folder, *site)
 
 

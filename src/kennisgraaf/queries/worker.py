@@ -29,8 +29,8 @@ import pyoxigraph as ox
 
 from ..errors import QueryError, QueryTimeout
 
-__all__ = ["Answer", "HttpJob", "Job", "LocalJob", "UpdateJob", "execute", "execute_async", "keep_idle", "run_here",
-           "share", "shutdown", "warm"]
+__all__ = ["Answer", "HttpJob", "Job", "LocalJob", "UpdateJob", "execute", "execute_async", "keep_idle", "release",
+           "run_here", "share", "shutdown", "warm"]
 
 # Where a worker runs its jobs: a store folder, a store object, or None for an endpoint.
 Source = str | ox.Store | None
@@ -266,6 +266,17 @@ def share(store: ox.Store, replacing: str | None = None) -> str:
     if replacing is not None:
         _shared.pop(replacing, None)
     return key
+
+
+def release(source: str) -> None:
+    """Let go of a store shared with `share` that is no longer queried: forget it and stop its idle workers.
+    A worker is a fork of this process and keeps copies of its open files and pipes; one left idle can keep
+    another program (a browser driver, a pipe's reader) waiting for their end."""
+    _shared.pop(source, None)
+    with _lock:
+        workers = _idle.pop(source, [])
+    for worker in workers:
+        worker.kill()
 
 
 def _checkin(key: str | None, worker: _Worker) -> None:

@@ -128,3 +128,13 @@ def leiden_on_oxigraph(built_store, tmp_path_factory: pytest.TempPathFactory):  
     with serve(folder / "empty.nq", folder) as url:
         publish(built_store, url, graph_store=url.removesuffix("/query") + "/store")
         yield url
+
+
+@pytest.fixture(scope="session")
+def static_site(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The static site of the built graph (`kennisgraaf site`), written once; tests only read it."""
+    from kennisgraaf.publish.site import build_site
+
+    folder = tmp_path_factory.mktemp("static") / "site"
+    build_site(built_settings, folder)
+    return folder

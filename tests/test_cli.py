@@ -100,10 +100,12 @@ def test_each_command_offers_the_settings_it_uses_and_no_others() -> None:
     assert not releasing & (options("release") | options("diff"))  # set in the project file, like the folders
     assert options("release") == {"--project", "--language", "--lang"}
     publishing = {o for o in every if o.startswith("--publish-")}
-    serving = every - paths - releasing - publishing - {"--base-iri"}
+    serving = every - paths - releasing - publishing - {"--base-iri", "--live-endpoint"}
     assert serving <= options("serve") and not (paths | publishing) & options("serve")
     assert options("publish") == {"--project", "--language", "--lang", "--to", "--graph-store", "--update",
                                   "--default-graph", "--timeout", "--release", "--dry-run", "--credentials-file"}
+    assert options("site") == {"--project", "--language", "--lang", "--query-timeout", "--result-limit",
+                               "--live-endpoint", "-o", "--output", "--force"}
     for path in (("query",), ("sources",), ()):
         assert "--project" in options(*path), path
 

@@ -64,10 +64,19 @@ def drawn(page: Any, year: str) -> tuple[set[str], set[str]]:
 
 
 def on_screen(page: Any, iri: str, view: str = "kennisgraafNetwork", box: str = "#network") -> tuple[float, float]:
+    """Where the node is drawn on the screen, once it stays put (a busy machine may still be fitting the view)."""
     page.locator(box).scroll_into_view_if_needed()
-    position = page.evaluate(f"{view}.cy.getElementById({iri!r}).renderedPosition()")
-    frame = page.locator(box).bounding_box()
-    return frame["x"] + position["x"], frame["y"] + position["y"]
+    where = None
+    for _ in range(25):
+        position = page.evaluate(f"{view}.cy.getElementById({iri!r}).renderedPosition()")
+        frame = page.locator(box).bounding_box()
+        now = (round(frame["x"] + position["x"], 1), round(frame["y"] + position["y"], 1))
+        if now == where:
+            break
+        where = now
+        page.wait_for_timeout(200)
+    assert where is not None
+    return where
 
 
 def test_the_network_of_a_year_and_the_slider(page: Any, kennisgraaf_server: Any) -> None:

@@ -870,3 +870,32 @@ def publish(settings: Settings, release: str | None, dry_run: bool, credentials_
             for graph in graphs:
                 click.echo(f"would {word}: {graph or '(the default graph)'}")
     click.echo(result.summary())
+
+
+# ------------------------------------------------------------------------------------------------ site
+
+
+@cli.command()
+@settings_options("site")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="FOLDER",
+              help="The folder to write the site to: a new or empty one.")
+@click.option("--force", is_flag=True, help="Replace a site written to FOLDER before.")
+def site(settings: Settings, output: str, force: bool) -> None:
+    """Write the built graph as a static site: a page per thing, per ontology term and per canned query (with
+    its results), the home page and the dumps, linked relatively, for file:// or any static web host.
+
+    The pages are those of `kennisgraaf serve`, without the query page (it needs the live /sparql). The site
+    is written to a temporary folder and renamed into place; a folder that is not empty is replaced only with
+    --force, and only when it holds a site written before.
+
+    Example: kennisgraaf site -o site   (then open site/index.html in a browser)
+    """
+    from .publish.site import build_site
+
+    progress = _progress()
+    try:
+        result = build_site(settings, output, force=force, progress=progress)
+    finally:
+        if progress:
+            click.echo("\r\033[K", err=True, nl=False)
+    click.echo(result.summary(), err=True)

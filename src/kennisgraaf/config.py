@@ -38,8 +38,8 @@ class Setting:
 
 # commands whose words have a language
 _TALKING = ("build", "validate", "new", "add", "coverage", "query", "sparql", "serve", "release", "diff",
-             "publish", "network")
-_QUERYING = ("query", "sparql", "serve", "network")
+             "publish", "network", "site")
+_QUERYING = ("query", "sparql", "serve", "network", "site")
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "https://w3id.org/kennisgraaf/", "Namespace of the graph: entities are {base}id/{type}/{slug}, "
@@ -102,6 +102,8 @@ SETTINGS: tuple[Setting, ...] = (
             options=("publish",), aliases=("--default-graph",)),
     Setting("publish_timeout", 60.0, "Seconds `kennisgraaf publish` waits for each answer of the store.",
             kind=float, options=("publish",), aliases=("--timeout",)),
+    Setting("live_endpoint", "", "The URL of a live SPARQL endpoint of this graph, named on the pages of the static "
+            "site (`kennisgraaf site`), which cannot query it themselves; empty: none.", options=("site",)),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

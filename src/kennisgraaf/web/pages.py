@@ -5,12 +5,19 @@ Every query here runs in a worker process, like those sent to /sparql, and count
 Links to things in the graph point at this server: `{base}id/organisatie/lumc` is linked as
 `/doc/organisatie/lumc` of whatever address the page was asked for (so on localhost, the base IRI maps onto
 the local address); the real IRI is shown as text.
+
+The data of each page (facts, sources, names, results) is made by plain functions that take a query
+`Target` and a `Linker` (`entity_data`, `canned_data`, `home_data`, and `ontology.term_data`/`index_data`),
+and rendered by `render` with the same templates: the handlers here run them on the server's workers, the
+static site (`kennisgraaf.publish.site`) on its own copy of the graph, with links between its files.
 """
 
 from __future__ import annotations
 
+import posixpath
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +30,16 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import QueryError, QueryTimeout
 from ..namespaces import KG, prefixes, short_name
-from ..queries.running import labels, run_canned
+from ..queries.catalogue import CannedQuery, Parameter
+from ..queries.running import Target, labels, run_canned
 from ..store.void import void_description
+from . import ontology
 from .errors import error_response, not_acceptable, refusal
 from .protocol import GRAPH_TYPES, RESULT_TYPES, MediaType, content_type, negotiate, render_graph
 from .state import Busy, ServerState, state_of
 
-__all__ = ["query_page", "routes"]
+__all__ = ["START", "Linker", "Urls", "canned_data", "download_formats", "entity_data", "home_data", "missing_parameters", "query_page",
+           "render", "routes", "select", "start_points", "urls_for"]
 
 WEB = Path(__file__).resolve().parent
 DUMPS = {"ttl": ("turtle", "text/turtle; charset=utf-8"), "trig": ("trig", "application/trig; charset=utf-8"),
@@ -47,19 +57,78 @@ _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB / "templa
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-class Linker:
-    """Turns IRIs into links on this server and into short names."""
+@dataclass(frozen=True)
+class Urls:
+    """Where the links of a page point. On the server, `root` is the address the page was asked for and a page
+    is its path (`{root}doc/organisatie/lumc`). In a static site (`static`), a page is a file that names itself
+    (`doc/organisatie/lumc.html`, a folder's `index.html`: file:// opens no folder's index.html by itself),
+    linked relatively from `folder`, the folder of the page that links (`../organisatie/lumc.html`); `root` is
+    then the way up from there to the site's folder (`../../`). `endpoint` is the SPARQL endpoint a page names:
+    the server's own /sparql, or for a static site the live one a setting gives (or none)."""
 
-    def __init__(self, request: Request, state: ServerState) -> None:
-        self.root = str(request.base_url)
-        self.base = state.base_iri
+    root: str
+    static: bool = False
+    endpoint: str | None = None
+    folder: str = ""
+
+    @classmethod
+    def in_site(cls, page: str, endpoint: str | None = None) -> Urls:
+        """The links of the static site's page `page` (a page path, as for `page()`)."""
+        folder = posixpath.dirname(cls.file_of(page))
+        return cls("../" * (folder.count("/") + 1) if folder else "", True, endpoint, folder)
+
+    @staticmethod
+    def file_of(page: str) -> str:
+        """The file of the page `page` in a static site: `doc/organisatie/lumc.html`, `doc/def/index.html`."""
+        return (page + "index" if page == "" or page.endswith("/") else page) + ".html"
+
+    def page(self, path: str) -> str:
+        """The link to the page `path` (`doc/organisatie/lumc`, `queries/partners`, `doc/def/`, "" for home)."""
+        return self.file(self.file_of(path)) if self.static else self.root + path
+
+    def file(self, path: str) -> str:
+        """The link to a file as it is (`static/style.css`, `dumps/leiden.ttl`)."""
+        if not self.static:
+            return self.root + path
+        return urllib.parse.quote(posixpath.relpath(path, self.folder or "."))
+
+
+def urls_for(request: Request) -> Urls:
+    root = str(request.base_url)
+    return Urls(root, endpoint=root + "sparql")
+
+
+class Linker:
+    """Turns IRIs into links and into names: things of the graph (`{base}id/...`) and terms of the ontology
+    (`{KG}...`) link to their pages, other web addresses to themselves (on the server; a static site links only
+    to its own files). With `pages`, only the page paths in it are linked (a static site's files); the others
+    are shown as text."""
+
+    def __init__(self, urls: Urls, base_iri: str, pages: Container[str] | None = None) -> None:
+        self.urls = urls
+        self.root = urls.root
+        self.base = base_iri
+        self.pages = pages
         self.names: dict[str, str] = {}
 
-    def href(self, iri: str) -> str:
+    @classmethod
+    def for_request(cls, request: Request, state: ServerState) -> Linker:
+        return cls(urls_for(request), state.base_iri)
+
+    def page_of(self, iri: str) -> str | None:
+        """The path of the page about `iri` (`doc/organisatie/lumc`, `doc/def/party`), or None."""
         if iri.startswith(self.base + "id/"):
-            return self.root + "doc/" + iri[len(self.base) + 3:]
+            return "doc/" + iri[len(self.base) + 3:]
         if iri.startswith(KG):
-            return self.root + "doc/def/" + iri[len(KG):]
+            return "doc/def/" + iri[len(KG):]
+        return None
+
+    def href(self, iri: str) -> str | None:
+        path = self.page_of(iri)
+        if path is not None:
+            return self.urls.page(path) if self.pages is None or path in self.pages else None
+        if self.urls.static:
+            return None
         # Only web addresses become links: an IRI such as javascript:... in the data must not run when clicked.
         return iri if iri.startswith(("http://", "https://")) else "#"
 
@@ -69,19 +138,42 @@ class Linker:
     def name(self, iri: str) -> str:
         return self.names.get(iri) or self.short(iri)
 
+    def term(self, term: Any) -> dict[str, Any]:
+        """A term for a template: text, link (or None), the IRI, and a literal's language."""
+        if term is None:
+            return {"text": "", "href": None}
+        if isinstance(term, ox.NamedNode):
+            return {"text": self.name(term.value), "href": self.href(term.value), "iri": term.value}
+        if isinstance(term, ox.Literal):
+            extra = f"@{term.language}" if term.language else ""
+            return {"text": term.value, "href": None, "lang": extra}
+        return {"text": str(term), "href": None}
+
+    def learn_names(self, iris: Iterable[str], target: Target) -> None:
+        """Look up the labels of `iris` (one query per 400), to show names instead of IRIs."""
+        wanted = sorted(set(iris) - set(self.names))
+        if wanted:
+            self.names.update(labels(wanted, target))
+
+
+def render(template: str, urls: Urls, base_iri: str, **context: Any) -> str:
+    """A page of templates/, with its links made by `urls`: the same templates for the server and the static
+    site."""
+    return _templates.get_template(template).render(urls=urls, root=urls.root, base_iri=base_iri, kg=KG, **context)
+
 
 def _page(template: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
-    state = state_of(request)
-    html = _templates.get_template(template).render(root=str(request.base_url), base_iri=state.base_iri,
-                                                     kg=KG, **context)
+    html = render(template, urls_for(request), state_of(request).base_iri, **context)
     return HTMLResponse(html, status_code=status, headers={"Vary": "Accept"})
 
 
+def select(target: Target, text: str, limit: int | None = None) -> list[list[Any]]:
+    """The rows of a SELECT query run on `target` (the server's workers, or a static site's store)."""
+    return [list(row) for row in target.execute(text, limit).rows]
+
+
 def _select(state: ServerState, text: str, limit: int | None = None) -> list[list[Any]]:
-    answer = state.run(state.job(text, limit or state.limit))
-    solutions = ox.parse_query_results(answer.data, format=ox.QueryResultsFormat.TSV)
-    assert isinstance(solutions, ox.QuerySolutions)
-    return [list(row) for row in solutions]
+    return select(state.target(), text, limit)
 
 
 def _grouped(rows: list[list[Any]], linker: Linker) -> list[dict[str, Any]]:
@@ -106,15 +198,7 @@ def _grouped(rows: list[list[Any]], linker: Linker) -> list[dict[str, Any]]:
 
 
 def _term(term: Any, linker: Linker) -> dict[str, Any]:
-    """A term for a template: text, link, and the kind of term."""
-    if term is None:
-        return {"text": "", "href": None}
-    if isinstance(term, ox.NamedNode):
-        return {"text": linker.name(term.value), "href": linker.href(term.value), "iri": term.value}
-    if isinstance(term, ox.Literal):
-        extra = f"@{term.language}" if term.language else ""
-        return {"text": term.value, "href": None, "lang": extra}
-    return {"text": str(term), "href": None}
+    return linker.term(term)
 
 
 async def _run(request: Request, function: Callable[[], Any]) -> Any:
@@ -149,10 +233,36 @@ def _catalogue(state: ServerState) -> dict[str, Any]:
     return catalogue(state.settings.path("queries_dir"))
 
 
+# Where the home page suggests to start browsing (those of them the graph holds).
+START = ("organisatie/gemeente-leiden", "samenwerking/leiden-kennisstad")
+
+
+def start_points(target: Target) -> dict[str, str]:
+    """{IRI: name} of the things of START that the graph holds."""
+    iris = [target.base_iri + "id/" + path for path in START]
+    values = " ".join(f"<{iri}>" for iri in iris)
+    found = {row[0].value for row in select(target, f"SELECT ?s WHERE {{ VALUES ?s {{ {values} }} "
+                                                    f"FILTER EXISTS {{ ?s ?p ?o }} }}")}
+    names = labels(sorted(found), target) if found else {}
+    return {iri: names.get(iri, iri) for iri in iris if iri in found}
+
+
+def home_data(linker: Linker, counts: dict[str, Any], queries: Iterable[CannedQuery],
+              start: dict[str, str]) -> dict[str, Any]:
+    """What the home page shows: the size of the graph, the canned queries (with the parameters each needs
+    before it can run), and where to start browsing."""
+    linker.names.update(start)
+    return {"counts": counts,
+            "queries": [{"query": q, "missing": missing_parameters(q)} for q in queries],
+            "start": [linker.term(ox.NamedNode(iri)) for iri in start]}
+
+
+@_query_errors
 async def home(request: Request) -> Response:
     state = state_of(request)
-    return _page("home.html", request, counts=_counts(state), queries=_catalogue(state).values(),
-                 dumps=sorted(DUMPS) if state.store is not None else [])
+    start = await _run(request, lambda: state.cached("start", lambda: start_points(state.target())))
+    data = home_data(Linker.for_request(request, state), _counts(state), _catalogue(state).values(), start)
+    return _page("home.html", request, dumps=sorted(DUMPS) if state.store is not None else [], **data)
 
 
 # ------------------------------------------------------------------------------------------------ query page
@@ -208,6 +318,46 @@ def _values(request: Request, canned: Any) -> dict[str, str]:
     return {p.name: request.query_params[p.name] for p in canned.params if request.query_params.get(p.name)}
 
 
+def missing_parameters(canned: CannedQuery, values: Container[str] = ()) -> list[Parameter]:
+    """The required parameters of `canned` that `values` does not give and that have no default."""
+    return [p for p in canned.params if p.required and p.name not in values and p.default is None]
+
+
+def canned_data(target: Target, linker: Linker, canned: CannedQuery, values: dict[str, str]) -> dict[str, Any]:
+    """A canned query's page: its result with `values` (as a table for the template, and as `result` for
+    downloads), or why there is none (`missing` parameters, or the `error` in words). A query that took too
+    long raises QueryTimeout, as any query does."""
+    missing = missing_parameters(canned, values)
+    result, error = None, None
+    if not missing:
+        try:
+            result = run_canned(canned, values, target)
+        except QueryTimeout:
+            raise
+        except QueryError as problem:
+            error = problem.en
+    table = None
+    if result is not None:
+        iris = [t.value for row in result.rows for t in row if isinstance(t, ox.NamedNode)]
+        iris += [t.value for triple in result.triples for t in triple if isinstance(t, ox.NamedNode)]
+        linker.learn_names(iris, target)
+        if result.kind == "graph":
+            table = {"variables": ["subject", "predicate", "object"],
+                     "rows": [[linker.term(t) for t in triple] for triple in result.triples]}
+        elif result.kind == "ask":
+            table = {"variables": ["answer"], "rows": [[{"text": "yes" if result.boolean else "no"}]]}
+        else:
+            table = {"variables": result.variables, "rows": [[linker.term(t) for t in row] for row in result.rows]}
+    return {"canned": canned, "values": values, "missing": missing, "result": result, "table": table,
+            "error": error, "truncated": result is not None and result.truncated, "limit": target.limit}
+
+
+def download_formats(canned: CannedQuery) -> list[str]:
+    """The formats a canned query's results are offered in: CSV and JSON for a table, Turtle and JSON-LD for
+    a graph."""
+    return ["turtle", "jsonld"] if canned.form in ("CONSTRUCT", "DESCRIBE") else ["csv", "json"]
+
+
 @_query_errors
 async def canned_page(request: Request) -> Response:
     state = state_of(request)
@@ -216,38 +366,12 @@ async def canned_page(request: Request) -> Response:
         return _page("error.html", request, 404, title="Not found",
                      message=f"There is no canned query {request.path_params['name']!r}.")
     values = _values(request, canned)
-    ready = all(p.name in values for p in canned.params if p.required)
-    result, error = None, None
-    linker = Linker(request, state)
-    if ready:
-        try:
-            def run() -> Any:
-                found = run_canned(canned, values, state.target())
-                iris = [t.value for row in found.rows for t in row if isinstance(t, ox.NamedNode)]
-                iris += [t.value for triple in found.triples for t in triple if isinstance(t, ox.NamedNode)]
-                linker.names = labels(iris, state.target()) if iris else {}
-                return found
-
-            result = await _run(request, run)
-        except QueryTimeout:
-            raise
-        except QueryError as problem:
-            error = problem.en
-    table = None
-    if result is not None:
-        if result.kind == "graph":
-            table = {"variables": ["subject", "predicate", "object"],
-                     "rows": [[_term(t, linker) for t in triple] for triple in result.triples]}
-        elif result.kind == "ask":
-            table = {"variables": ["answer"], "rows": [[{"text": "yes" if result.boolean else "no"}]]}
-        else:
-            table = {"variables": result.variables, "rows": [[_term(t, linker) for t in row] for row in result.rows]}
+    linker = Linker.for_request(request, state)
+    data = await _run(request, lambda: canned_data(state.target(), linker, canned, values))
     query_string = urllib.parse.urlencode(values)
-    formats = ["turtle", "jsonld"] if canned.form in ("CONSTRUCT", "DESCRIBE") else ["csv", "json"]
     api = {fmt: f"{request.base_url}api/{canned.name}?{query_string}{'&' if query_string else ''}format={fmt}"
-           for fmt in formats}
-    return _page("canned.html", request, canned=canned, values=values, table=table, error=error, api=api,
-                 truncated=result is not None and result.truncated, limit=state.limit)
+           for fmt in download_formats(canned)}
+    return _page("canned.html", request, api=api, **data)
 
 
 @_query_errors
@@ -386,51 +510,74 @@ async def document(request: Request) -> Response:
             headers["X-Result-Truncated"] = "true"
             headers["X-Result-Limit"] = str(state.limit)
         return Response(render(answer, media, state.base_iri), media_type=media.media_type, headers=headers)
-    linker = Linker(request, state)
-
-    def gather() -> dict[str, Any]:
-        facts = _select(state, f"""
-            SELECT ?p ?o ?g ?doc ?quote WHERE {{
-              {{ {node} ?p ?o }} UNION {{
-                GRAPH ?g {{ {node} ?p ?o }}
-                OPTIONAL {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?doc }} }}
-                OPTIONAL {{ GRAPH ?g {{ ?g <{KG}quote> ?quote }} }}
-              }}
-            }}""")
-        # A status is a period of its own (its value, years, date): shown with the fact, with its sources.
-        statuses = _select(state, f"""
-            SELECT ?period ?p ?o ?g ?doc ?quote WHERE {{
-              {node} <{KG}status> ?period .
-              {{ ?period ?p ?o }} UNION {{
-                GRAPH ?g {{ ?period ?p ?o }}
-                OPTIONAL {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?doc }} }}
-                OPTIONAL {{ GRAPH ?g {{ ?g <{KG}quote> ?quote }} }}
-              }}
-            }}""")
-        incoming = _select(state, f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s", limit=500)
-        iris = {iri} | {t.value for row in facts + statuses + incoming for t in row if isinstance(t, ox.NamedNode)}
-        linker.names = labels(sorted(iris), state.target())
-        return {"facts": facts, "statuses": statuses, "incoming": incoming,
-                "neighbours": _neighbours(state, iri, linker)}
-
-    found = await _run(request, gather)
-    if not found["facts"] and not found["incoming"]:
+    linker = Linker.for_request(request, state)
+    target = state.target()
+    formats = {name: f"{request.base_url}doc/{path}.{ext}"
+               for ext, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))}
+    if path in ("def", "def/"):
+        index = await _run(request, lambda: ontology.index_data(target, linker, shapes_of(state)))
+        return _page("ontology.html", request, **index)
+    if path.startswith("def/"):
+        term = await _run(request, lambda: ontology.term_data(target, linker, iri, shapes_of(state)))
+        if term is not None:
+            return _page("term.html", request, **term, formats=formats)
+    found = await _run(request, lambda: entity_data(target, linker, iri))
+    if found is None:
         return _page("error.html", request, 404, title="Not found", message=f"Nothing in the graph is called {iri}.")
-    facts = _grouped(found["facts"], linker)
+    neighbours = await _run(request, lambda: _neighbours(state, iri, linker))
+    return _page("entity.html", request, **found, formats=formats, neighbours=neighbours,
+                 network=f"{request.base_url}network.json?{urllib.parse.urlencode({'organisation': iri})}")
+
+
+def entity_data(target: Target, linker: Linker, iri: str) -> dict[str, Any] | None:
+    """The page about the thing `iri`: its facts, each with its sources (document, claim, quotes), the details
+    of its status periods, and what refers to it; None when nothing in the graph is called that."""
+    node = ox.NamedNode(iri)
+    facts = select(target, f"""
+        SELECT ?p ?o ?g ?doc ?quote WHERE {{
+          {{ {node} ?p ?o }} UNION {{
+            GRAPH ?g {{ {node} ?p ?o }}
+            OPTIONAL {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?doc }} }}
+            OPTIONAL {{ GRAPH ?g {{ ?g <{KG}quote> ?quote }} }}
+          }}
+        }}""")
+    incoming = select(target, f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }} ORDER BY ?p ?s", limit=500)
+    if not facts and not incoming:
+        return None
+    # A status is a period of its own (its value, years, date): shown with the fact, with its sources.
+    statuses = select(target, f"""
+        SELECT ?period ?p ?o ?g ?doc ?quote WHERE {{
+          {node} <{KG}status> ?period .
+          {{ ?period ?p ?o }} UNION {{
+            GRAPH ?g {{ ?period ?p ?o }}
+            OPTIONAL {{ GRAPH ?g {{ ?g <{PROV}wasDerivedFrom> ?doc }} }}
+            OPTIONAL {{ GRAPH ?g {{ ?g <{KG}quote> ?quote }} }}
+          }}
+        }}""")
+    linker.learn_names([iri, *(t.value for row in facts + statuses + incoming for t in row
+                               if isinstance(t, ox.NamedNode))], target)
+    grouped = _grouped(facts, linker)
     periods: dict[str, list[Any]] = {}
-    for period, *rest in found["statuses"]:
+    for period, *rest in statuses:
         periods.setdefault(period.value, []).append(rest)
-    for fact in facts:
+    for fact in grouped:
         if fact["property"].get("iri") == KG + "status" and fact["value"].get("iri") in periods:
             fact["details"] = [d for d in _grouped(periods[fact["value"]["iri"]], linker)
                                if d["property"].get("iri") != RDF_TYPE]
-    incoming = [{"subject": _term(s, linker), "property": _term(p, linker)} for s, p in found["incoming"]]
-    title = linker.names.get(iri) or linker.short(iri)
-    return _page("entity.html", request, iri=iri, title=title, facts=facts, incoming=incoming,
-                 neighbours=found["neighbours"], network=f"{request.base_url}network.json?"
-                 f"{urllib.parse.urlencode({'organisation': iri})}",
-                 formats={name: f"{request.base_url}doc/{path}.{ext}"
-                          for ext, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))})
+    return {"iri": iri, "title": linker.name(iri), "facts": grouped,
+            "incoming": [{"subject": linker.term(s), "property": linker.term(p)} for s, p in incoming]}
+
+
+_shape_indexes: dict[str, ontology.ShapeIndex] = {}
+
+
+def shapes_of(state: ServerState) -> ontology.ShapeIndex:
+    """The shapes of the served project (shapes_dir), read once per served graph: on the first ontology page,
+    not on each (call it at startup to read them then)."""
+    with state.lock:
+        if state.key not in _shape_indexes:
+            _shape_indexes[state.key] = ontology.ShapeIndex.read(state.settings)
+        return _shape_indexes[state.key]
 
 
 # ------------------------------------------------------------------------------------------------ network, timeline
@@ -475,7 +622,7 @@ async def network_json(request: Request) -> Response:
     year = request.query_params.get("year") or None
     organisation = request.query_params.get("organisation") or None
     graph = await _run(request, lambda: _network(state, year, organisation))
-    return JSONResponse(elements(graph, Linker(request, state).href))
+    return JSONResponse(elements(graph, Linker.for_request(request, state).href))
 
 
 def _neighbours(state: ServerState, iri: str, linker: Linker) -> list[dict[str, Any]]:
@@ -500,7 +647,7 @@ async def timeline_page(request: Request) -> Response:
     state = state_of(request)
     canned = _catalogue(state)["timeline"]
     values = _values(request, canned)
-    linker = Linker(request, state)
+    linker = Linker.for_request(request, state)
 
     def gather() -> tuple[list[Any], dict[str, str]]:
         rows = run_canned(canned, values, state.target()).rows

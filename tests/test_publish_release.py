@@ -204,7 +204,8 @@ def test_every_file_is_in_sha256sums_and_sha256sum_checks_them(first: Path) -> N
     result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=first, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     listed = sorted(line.split("  ", 1)[1] for line in (first / "SHA256SUMS").read_text("utf-8").splitlines())
-    assert listed == sorted(p.name for p in first.iterdir() if p.name != "SHA256SUMS")
+    assert listed == sorted(p.relative_to(first).as_posix() for p in first.rglob("*")
+                            if p.is_file() and p.name != "SHA256SUMS")
     assert set(DUMPS) <= set(listed) and {"void.ttl", "dcat.ttl", "dcat.jsonld", "release.json"} <= set(listed)
 
 
@@ -263,7 +264,7 @@ def test_the_manifest_names_the_build(first: Path, built_settings: Settings) -> 
 def test_another_version_of_the_same_build_works_and_the_same_version_is_refused(built_settings: Settings,
                                                                                  releases: Path) -> None:
     settings = _settings(built_settings, releases)
-    before = {p.name: p.read_bytes() for p in (releases / "1.0.0").iterdir()}
+    before = {p.relative_to(releases): p.read_bytes() for p in (releases / "1.0.0").rglob("*") if p.is_file()}
     second = release(settings, "1.0.1")
     assert second.path == releases / "1.0.1" and second.diff is not None and second.diff.count() == 0
     assert second.manifest["previous"] == "1.0.0"
@@ -274,7 +275,7 @@ def test_another_version_of_the_same_build_works_and_the_same_version_is_refused
             rdflib.URIRef("https://w3id.org/kennisgraaf/releases/1.0.0/void.ttl#leiden")) in record
     with pytest.raises(OutputError, match="Release 1.0.0 already exists .* never overwritten"):
         release(settings, "1.0.0")
-    assert {p.name: p.read_bytes() for p in (releases / "1.0.0").iterdir()} == before
+    assert {p.relative_to(releases): p.read_bytes() for p in (releases / "1.0.0").rglob("*") if p.is_file()} == before
     assert [v for v, _, _ in find_releases(releases)] == ["1.0.0", "1.0.1"]
     assert not [p for p in releases.iterdir() if p.name.startswith(".")]
 
@@ -361,3 +362,15 @@ def test_the_command_says_which_settings_are_missing(scratch: Path) -> None:
     result = CliRunner().invoke(cli, ["release", "--project", str(scratch)])
     assert result.exit_code == 2 and "Voer eerst `kennisgraaf build` uit" in result.output
     assert not (scratch / "releases").exists()
+
+
+def test_a_release_holds_the_static_site_and_every_link_in_it_resolves(first: Path) -> None:
+    from site_links import broken_links
+
+    site = first / "site"
+    assert (site / "index.html").is_file() and (site / "doc" / "overeenkomst" /
+                                                "samenwerkingsovereenkomst-2017.html").is_file()
+    assert broken_links(site, "https://w3id.org/kennisgraaf/") == []
+    manifest = json.loads((first / "release.json").read_text("utf-8"))
+    assert manifest["site"]["entry"] == "site/index.html"
+    assert manifest["site"]["files"] == sum(1 for p in site.rglob("*") if p.is_file())

@@ -9,6 +9,7 @@ Layout of a release (`{releases_dir}/{version}/`, published at `{release_base_ur
     dcat-validation.ttl                  the record's sh:ValidationReport against Geonovum's shapes
     DIFF.md diff.json                    what changed since the previous release (when there is one)
     release.json                         version, times, the build's content and input hashes, counts, files
+    site/                                the static site (publish.site): a page per thing, term and canned query
     SHA256SUMS                           the SHA-256 of every other file, as `sha256sum -c SHA256SUMS` reads it
 
 A release is written into a temporary folder next to the others and renamed to its version only when complete,
@@ -39,7 +40,8 @@ from ..store.export import FORMATS, export
 from ..store.void import store_select, void_description
 from . import dcat
 from .diff import Diff, Side, compare, release_side
-from .layout import DUMP_STEM, MANIFEST, SUMS
+from .layout import DUMP_STEM, MANIFEST, SITE, SUMS
+from .site import build_site
 
 __all__ = ["Release", "ReleaseRefused", "check_version", "default_version", "find_releases", "release"]
 VERSION_PATTERN = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]{0,63}")
@@ -240,9 +242,16 @@ def _write(folder: Path, settings: Settings, publication: dcat.Publication, stor
         "files": {name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                   for name, data in sorted(files.items())},
     }
+    _say(progress, "writing the static site")
+    site = build_site(store, folder / SITE, settings=settings, endpoint=publication.public_endpoint)
+    manifest["site"] = {"entry": f"{SITE}/index.html", "entities": site.entities, "terms": site.terms,
+                        "queries": site.queries, "files": site.files}
     files[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     for name, data in files.items():
         (folder / name).write_bytes(data)
-    sums = "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items()))
+    checked = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    checked.update({path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+                    for path in (folder / SITE).rglob("*") if path.is_file()})
+    sums = "".join(f"{digest}  {name}\n" for name, digest in sorted(checked.items()))
     (folder / SUMS).write_text(sums, "utf-8")
     return manifest, validation, diff

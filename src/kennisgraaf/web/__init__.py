@@ -3,6 +3,7 @@ IRIs, VoID and dumps, as a Starlette app run by uvicorn.
 
 Owns: `protocol` (requests, content negotiation, result formats), `state` (what a running server holds),
 `errors` (every HTTP error answer), `sparql` (/sparql), `pages` (everything else, with `templates/` and
-`static/`) and `app` (the app, its middleware and `serve`).
-May import: the foundation, `kennisgraaf.store` and `kennisgraaf.queries`.
+`static/`), `entries` (the web form for new entries, with `allow_entries`) and `app` (the app, its middleware
+and `serve`).
+May import: the foundation, `kennisgraaf.store`, `kennisgraaf.queries` and (for the form) `kennisgraaf.entry`.
 """

@@ -34,7 +34,7 @@ def _post(client: httpx.Client, served, body: str, **headers: str) -> httpx.Resp
 
 def test_without_allow_entries_every_entries_address_is_404_saying_how(kennisgraaf_server) -> None:  # type: ignore[no-untyped-def]
     for method, path in (("GET", "entries/new/membership"), ("POST", "entries/new/membership"),
-                         ("GET", "entries/new"), ("GET", "entries/whatever")):
+                         ("GET", "entries/new"), ("GET", "entries/whatever"), ("GET", "entries")):
         response = httpx.request(method, kennisgraaf_server.url + path, content=b"x")
         assert response.status_code == 404
         assert "--allow-entries true" in response.text and "allow_entries = true" in response.text
@@ -98,6 +98,10 @@ def test_a_broken_entry_is_422_with_its_problems_at_their_fields(served, client)
     assert "Bedoel je organisatie:gemeente-leiden?" in problem["message"]
     assert problem["field"] == ORG + "member" and problem["value"] == ID + "organisatie/gemeente-leidn"
     assert problem["suggestions"] == ["organisatie:gemeente-leiden"]
+    # a rule about a property of the claim is shown at its field too: the quote is not in the document
+    misquoted = _post(client, served, membership().replace("het Bestuurlijk Overleg", "het bestuurlijk overleg"))
+    assert misquoted.status_code == 422
+    assert {p["field"] for p in misquoted.json()["problems"] if p["severity"] == "Violation"} == {KG + "quote"}
     unknown = _post(client, served, membership().replace("org:role rol:lid", f"<{KG}rolle> rol:lid"))
     assert unknown.status_code == 422 and "kg:rolle" in unknown.json()["message"]
     assert inbox_files(project) == []

@@ -371,6 +371,7 @@ def routes() -> list[BaseRoute]:
     return [
         Route("/entries/new", kinds_page, methods=["GET"]),
         Route("/entries/new/{kind}", entry_page, methods=["GET", "POST"]),
+        Route("/entries", _elsewhere, methods=["GET", "POST"]),
         Route("/entries/{rest:path}", _elsewhere, methods=["GET", "POST"]),
     ]
 

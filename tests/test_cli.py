@@ -84,7 +84,8 @@ def test_each_command_offers_the_settings_it_uses_and_no_others() -> None:
         return {o for p in command.params if isinstance(p, click.Option) for o in p.opts}
 
     every = {"--" + name.replace("_", "-") for name, _, _ in Settings.load(environ={}).rows()}
-    paths = {"--ontology-dir", "--data-dir", "--sources-dir", "--shapes-dir", "--queries-dir", "--build-dir"}
+    paths = {"--ontology-dir", "--data-dir", "--sources-dir", "--shapes-dir", "--queries-dir", "--build-dir",
+             "--entries-dir"}
     assert every <= options("config")
     assert options("build") == {"--project", "--language", "--lang"}
     assert options("validate") == {"--project", "--language", "--lang", "--format", "--replaces"}

@@ -71,6 +71,11 @@ SETTINGS: tuple[Setting, ...] = (
             "it, without a restart (0: never).", kind=float, options=("serve",), may_be_zero=True),
     Setting("allow_update", False, "Let the server run SPARQL Update on its in-memory copy of the graph "
             "(never written to the build).", kind=bool, options=("serve",)),
+    Setting("allow_entries", False, "Let the server offer a web form for new entries (/entries/new/{type}), "
+            "which saves checked entries as files in entries_dir for `kennisgraaf add`.", kind=bool,
+            options=("serve",)),
+    Setting("entries_dir", "data/inbox", "Folder the web form saves entries to; not read by builds until "
+            "`kennisgraaf add` takes an entry in.", is_path=True),
     # `kennisgraaf release`: where releases go, where they are published, and who publishes them (DCAT-AP-NL).
     Setting("releases_dir", "releases", "Folder `kennisgraaf release` writes versioned releases to.", is_path=True),
     Setting("release_base_url", "", "Address the releases are published under: a release's files are at "

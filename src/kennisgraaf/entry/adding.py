@@ -105,13 +105,14 @@ def add(settings: Settings, files: Iterable[Path | str], replaces: Path | str | 
 def _targets(settings: Settings, change: Change) -> dict[Path, Path]:
     """Where each entry goes: the data file it replaces, or data/<its name>, which must not exist."""
     data_dir = settings.path("data_dir").resolve()
+    inbox = settings.path("entries_dir").resolve()  # in data/ by default, but not part of the graph
     targets: dict[Path, Path] = {}
     for entry in change.files:
         if entry.is_dir():
             raise InputError(f"{shown(entry)} is a folder: give the files in it to add, one by one.",
                              f"{shown(entry)} is een map: geef de bestanden erin die je wilt toevoegen.",
                              file=shown(entry))
-        if entry.is_relative_to(data_dir):
+        if entry.is_relative_to(data_dir) and not entry.is_relative_to(inbox):
             raise InputError(
                 f"{shown(entry)} is already in the data folder, so it is part of the graph: `kennisgraaf validate` "
                 f"checks it, `kennisgraaf build` builds with it. `add` is for files kept outside data/.",

@@ -59,12 +59,13 @@ class SourceFile:
         return str(self.path)
 
 
-def _rdf_files_in(folder: Path, role: str, skip: Path | None = None) -> list[SourceFile]:
+def _rdf_files_in(folder: Path, role: str, skip: Iterable[Path] = ()) -> list[SourceFile]:
+    skip = tuple(skip)
     files = []
     for path in sorted(folder.rglob("*")):
         if path.is_dir() or any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
-        if skip is not None and path.is_relative_to(skip):
+        if any(path.is_relative_to(skipped) for skipped in skip):
             continue
         files.append(_classify(path, role))
     return [f for f in files if f is not None]
@@ -97,7 +98,8 @@ def discover(settings: Settings, role: str) -> list[SourceFile]:
             f"De map {folder} ({role}) bestaat niet. Maak haar aan of wijs de instelling {role}_dir naar de "
             f"juiste map (zie `kennisgraaf config`).",
         )
-    skip = settings.path("sources_dir") if role == "data" else None
+    # data/sources/ holds texts; the inbox of the web form (entries_dir) holds entries not yet added
+    skip = (settings.path("sources_dir"), settings.path("entries_dir")) if role == "data" else ()
     files = _rdf_files_in(folder, role, skip)
     if not files:
         raise InputError(

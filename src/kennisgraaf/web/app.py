@@ -41,7 +41,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import Settings
 from ..queries import worker
-from . import pages
+from . import entries, pages
 from .caching import Caching
 from .errors import server_error
 from .reload import Pinned, Reloader
@@ -126,6 +126,7 @@ def create_app(settings: Settings, state: ServerState | None = None) -> ASGIApp:
         Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
         *pages.routes(),
+        *entries.routes(),
     ]
     middleware = [
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
@@ -169,6 +170,10 @@ def serve(settings: Settings, announce: Callable[[str], None] | None = None) -> 
     processes = int(settings.get("server_processes"))
     if processes > 1 and settings.get("allow_update"):
         log.warning("allow_update keeps one copy of the graph: serving from one process, not %d", processes)
+        processes = 1
+    if processes > 1 and settings.get("allow_entries"):
+        log.warning("allow_entries signs its forms with a secret of one process: serving from one, not %d",
+                    processes)
         processes = 1
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown if ':' not in shown else '[' + shown + ']'}:{port}/"

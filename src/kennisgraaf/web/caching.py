@@ -33,7 +33,9 @@ __all__ = ["DUMP_CACHE", "NO_STORE", "PAGE_CACHE", "Caching", "NotModified", "et
 PAGE_CACHE = "public, max-age=60"  # pages, the API, VoID, GET /sparql: a new build shows within a minute
 DUMP_CACHE = "public, max-age=3600"  # dumps are large and change only with a build
 NO_STORE = "no-store"  # errors, /health, answers that differ each time
-_NOT_CACHED = ("/health", "/static/")  # /static has StaticFiles' own ETag and Last-Modified
+# /static has StaticFiles' own ETag and Last-Modified; /entries pages carry a token bound to a cookie of the
+# visitor, which no cache may keep or share.
+_NOT_CACHED = ("/health", "/static/", "/entries")
 
 
 def etag(*parts: bytes) -> str:

@@ -50,6 +50,7 @@ from ..errors import InputError, KennisgraafError
 from ..namespaces import KG
 from ..validation.validator import Problem
 from .errors import error_response
+from .pages import urls_for
 from .state import ServerState, state_of
 
 __all__ = ["routes"]
@@ -210,7 +211,8 @@ async def _bounded_body(request: Request, limit: int) -> bytes | None:
 def _page(request: Request, template: str, status: int = 200, headers: dict[str, str] | None = None,
           **context: Any) -> HTMLResponse:
     state = state_of(request)
-    html = _templates.get_template(template).render(root=str(request.base_url), base_iri=state.base_iri, kg=KG,
+    urls = urls_for(request)  # base.html makes its links with the pages' Urls, as for every page
+    html = _templates.get_template(template).render(urls=urls, root=urls.root, base_iri=state.base_iri, kg=KG,
                                                     **context)
     return HTMLResponse(html, status_code=status, headers=headers)
 

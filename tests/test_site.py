@@ -219,3 +219,17 @@ def test_building_a_site_leaves_no_worker_behind(built_settings, tmp_path: Path)
     before = set(multiprocessing.active_children())
     build_site(built_settings, tmp_path / "site")
     assert set(multiprocessing.active_children()) <= before
+
+
+def test_the_site_has_the_network_year_by_year_as_pictures(static_site: Path, built_settings) -> None:  # type: ignore[no-untyped-def]
+    import xml.etree.ElementTree as ElementTree
+
+    from kennisgraaf.network.building import years
+
+    first, last = years(built_settings)
+    page = _read(static_site, "network/index.html")
+    shown = re.findall(r'<img src="([^"]+)"', page)
+    assert shown == ["all.svg", *(f"{year}.svg" for year in range(first, last + 1))]
+    for name in shown:
+        assert ElementTree.parse(static_site / "network" / name).getroot().tag.endswith("svg")
+    assert 'href="network/index.html"' in _read(static_site, "index.html")

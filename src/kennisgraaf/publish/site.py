@@ -207,6 +207,20 @@ class _Writer:
         urls = self.urls(path)
         self.put(pages.Urls.file_of(path), pages.render(template, urls, self.base, canonical=self.canonical(path), **context))
 
+    def _network(self, target: Target) -> None:
+        """The partner network as pictures, one per year and one over all years (kennisgraaf network): the
+        static form of the live site's /network, which needs JavaScript."""
+        from ..network.building import build_network, years
+        from ..network.files import render as draw
+
+        first, last = years(self.settings, target=target)
+        pictures = []
+        for year in [None, *range(first, last + 1)]:
+            name = f"network/{year or 'all'}.svg"
+            self.put(name, draw(build_network(self.settings, year, target=target), "svg", self.settings.language))
+            pictures.append((year, self.urls("network/").file(name)))
+        self.page("network/", "network_static.html", pictures=pictures)
+
     # -------------------------------------------------------------------------------- the site
 
     def write(self, store: ox.Store, content_hash: str | None,
@@ -265,6 +279,10 @@ class _Writer:
                     self.put(f"{path}.{extension}", data["result"].serialize(fmt))
                     downloads[fmt] = self.urls(path).file(f"{path}.{extension}")
             self.page(path, "canned.html", **data, api=downloads)
+
+        say("the network, year by year")
+        self.pages.add("network/")
+        self._network(target)
 
         say("the dumps")
         dumps = []

@@ -36,7 +36,7 @@ from ..store.builds import BuildReport, build
 from ..validation.validator import ValidationReport
 from .changes import Change, plan_change, validate_change
 
-__all__ = ["Added", "add"]
+__all__ = ["Added", "add", "sync_folder"]
 
 
 @dataclass
@@ -147,7 +147,7 @@ def _commit(settings: Settings, added: Added, items: list[tuple[Path, Path, byte
                 added.placed.append((entry, target))
                 if backup is not None:
                     added.backups[target] = backup
-            _sync(settings.path("data_dir"))
+            sync_folder(settings.path("data_dir"))
         added.build = build(settings, progress=progress, lang=lang)
     except BaseException as error:
         with _interrupts_held():
@@ -204,8 +204,8 @@ def _undo(done: list[tuple[Path, Path | None]], staged: list[tuple[Path, Path, P
         backup_dir.rmdir()
 
 
-def _sync(folder: Path) -> None:
-    """Make the renames in `folder` durable (POSIX: fsync the directory)."""
+def sync_folder(folder: Path) -> None:
+    """Make the renames and new names in `folder` durable (POSIX: fsync the directory)."""
     try:
         handle = os.open(folder, os.O_RDONLY)
     except OSError:

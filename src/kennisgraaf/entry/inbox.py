@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..errors import OutputError
 from ..validation.validator import ValidationReport
+from .adding import sync_folder
 from .changes import Change, validate_change
 
 __all__ = ["Saved", "inbox_folder", "pending_iris", "save_entry"]
@@ -117,21 +118,7 @@ def _keep(staged: Path, stem: str) -> Path:
             os.link(staged, target)  # never replaces a file (or a symbolic link) that is there
         except FileExistsError:
             continue
-        _sync(folder)
+        sync_folder(folder)
         return target
     raise OutputError(f"The inbox {folder} already holds a thousand entries named {stem}; nothing was saved.",
                       f"De map {folder} bevat al duizend invoeren met de naam {stem}; er is niets bewaard.")
-
-
-def _sync(folder: Path) -> None:
-    """Make the new name durable (POSIX: fsync the directory)."""
-    try:
-        handle = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    except OSError:
-        pass
-    finally:
-        os.close(handle)

@@ -199,7 +199,20 @@ def synthetic_quads(triples: int, seed: int = 7) -> list[ox.Quad]:
 
 
 def _generated_nquads(triples: int, folder: Path) -> Path:
-    """The synthetic graph as an N-Quads file: from benchmarks/generate.py when present, else our own."""
+    """The synthetic graph as an N-Quads file laid out as a build is (each fact once in the default graph, the
+    claims as named graphs): from benchmarks/generate.py when present, else our own."""
+    output = _claims_nquads(triples, folder)
+    from kennisgraaf.store.builds import state_each_fact_once
+
+    store = ox.Store()
+    store.bulk_load(path=str(output), format=ox.RdfFormat.N_QUADS)
+    state_each_fact_once(store)
+    built = folder / f"synthetic-{triples}-built.nq"
+    store.dump(str(built), format=ox.RdfFormat.N_QUADS)
+    return built
+
+
+def _claims_nquads(triples: int, folder: Path) -> Path:
     output = folder / f"synthetic-{triples}.nq"
     generator = ROOT / "benchmarks" / "generate.py"
     if generator.exists():
@@ -218,7 +231,7 @@ def _generated_nquads(triples: int, folder: Path) -> Path:
 
 
 def _pick(store: ox.Store, query: str) -> str | None:
-    for solution in store.query(query, use_default_graph_as_union=True):
+    for solution in store.query(query):
         return str(solution[0].value)
     return None
 
@@ -229,7 +242,10 @@ def synthetic_arguments(store: ox.Store) -> dict[str, dict[str, Any]]:
     agreement = _pick(store, f"SELECT ?a WHERE {{ ?a <{KG}party> ?o }} LIMIT 1")
     group = _pick(store, f"SELECT ?g WHERE {{ ?m <{ORG}organization> ?g }} LIMIT 1")
     budget = _pick(store, f"SELECT ?b WHERE {{ ?t <{KG}fromBudget> ?b }} LIMIT 1")
+    other = _pick(store, f"SELECT ?a WHERE {{ ?a <{KG}party> ?o FILTER(?a != <{agreement}>) }} LIMIT 1")
     return {
+        "compare-agreements": {"first": agreement, "second": other}, "compare-years": {"first": 2019, "second": 2021},
+        "evidence": {"subject": organisation, "object": group},
         "partners": {"year": 2020}, "parties": {"agreement": agreement}, "agreements": {"organisation": organisation},
         "networks": {"organisation": organisation}, "members": {"group": group},
         "initiatives": {"organisation": organisation}, "together": {"organisation": organisation},
@@ -272,7 +288,7 @@ def in_process_latencies(triples: int, repeat: int, folder: Path, timeout: float
         ours, theirs, rows = [], [], 0
         for attempt in range(repeat + 1):  # the first round warms caches and starts the worker
             began = time.perf_counter()
-            rows = _materialise(store.query(text, use_default_graph_as_union=True))
+            rows = _materialise(store.query(text))
             middle = time.perf_counter()
             result = queries.run(name, arguments.get(name, {}), settings=settings, store=store_folder)
             ended = time.perf_counter()

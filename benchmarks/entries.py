@@ -396,6 +396,23 @@ def _claims_with_their_own_rules() -> list[Entry]:
     ]
 
 
+def _entry_checks() -> list[Entry]:
+    """Entries breaking the checks `validate` makes of entries beside the shapes (entry/changes.py): a misspelt
+    property, a placeholder of `kennisgraaf new` left in; and a misspelt organisation (did you mean ...)."""
+    return [
+        entry("misspelt-property", claim("syn-tikfout", "lidmaatschap:m0-1 org:memberr organisatie:org-3 ."),
+              rules=["KnownPropertyCheck"]),
+        entry("placeholder-left", claim("syn-invullen", """
+            lidmaatschap:nieuw-invullen a org:Membership ; rdfs:label "INVULLEN"@nl ;
+                org:member organisatie:INVULLEN ; org:organization samenwerking:netwerk-1 ; org:role rol:lid .
+        """), rules=["PlaceholderLeft"]),
+        entry("misspelt-organisation", claim("syn-verkeerde-organisatie", """
+            lidmaatschap:nieuw-verkeerd a org:Membership ; rdfs:label "Organisatie 1 is lid van Netwerk 2"@nl ;
+                org:member organisatie:org-1O ; org:organization samenwerking:netwerk-1 ; org:role rol:lid .
+        """), rules=["KnownIriShape"]),
+    ]
+
+
 def _unreadable() -> list[Entry]:
     good = claim("syn-leesbaar", 'organisatie:org-12 skos:altLabel "Twaalfde"@nl .')
     return [
@@ -418,6 +435,7 @@ def entries() -> list[Entry]:
         name = "+".join(rules[0] for rules, _ in pair)
         found.append(entry(name, *claims, rules=[r for rules, _ in pair for r in rules]))
     found += _claims_with_their_own_rules()
+    found += _entry_checks()
     found += _unreadable()
     return found
 

@@ -91,3 +91,50 @@ def mini_endpoint(mini: Settings, tmp_path_factory: pytest.TempPathFactory):  # 
 
     with serve(mini.project_dir / "mini.nq", tmp_path_factory.mktemp("mini-oxigraph")) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A real, empty Virtuoso 7 on 127.0.0.1 (tests/virtuoso_server.py); the tests of publishing change it."""
+    from virtuoso_server import serve
+
+    with serve(tmp_path_factory.mktemp("virtuoso")) as server:
+        print(f"\nVirtuoso answered {server.start_seconds:.1f} s after it was started")
+        yield server
+
+
+@pytest.fixture(scope="session")
+def leiden_on_virtuoso(built_store, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """A Virtuoso of its own that the built graph was published to once (and that no test changes)."""
+    from virtuoso_server import serve
+
+    from kennisgraaf.publish.graph_store import Credentials, publish
+
+    with serve(tmp_path_factory.mktemp("virtuoso-leiden")) as server:
+        publish(built_store, server.sparql, graph_store=server.graph_store_auth,
+                credentials=Credentials(server.user, server.password))
+        yield server
+
+
+@pytest.fixture(scope="session")
+def leiden_on_oxigraph(built_store, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The query URL of a plain `oxigraph serve` of its own that the built graph was published to once."""
+    from oxigraph_server import serve
+
+    from kennisgraaf.publish.graph_store import publish
+
+    folder = tmp_path_factory.mktemp("oxigraph-leiden")
+    (folder / "empty.nq").write_bytes(b"")
+    with serve(folder / "empty.nq", folder) as url:
+        publish(built_store, url, graph_store=url.removesuffix("/query") + "/store")
+        yield url
+
+
+@pytest.fixture(scope="session")
+def static_site(built_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The static site of the built graph (`kennisgraaf site`), written once; tests only read it."""
+    from kennisgraaf.publish.site import build_site
+
+    folder = tmp_path_factory.mktemp("static") / "site"
+    build_site(built_settings, folder)
+    return folder

@@ -26,10 +26,11 @@ def oxigraph_command() -> str:
 
 
 @contextlib.contextmanager
-def serve(nquads: Path, folder: Path, timeout: int = 10) -> Iterator[str]:
+def serve(nquads: Path, folder: Path, timeout: int = 10, union_default_graph: bool = False) -> Iterator[str]:
     """Load `nquads` into a new store in `folder`, serve it, and yield the URL of its query endpoint. The
     server gives up on a query after `timeout` seconds, so a test of our own (shorter) time limit does not
-    leave it busy for long."""
+    leave it busy for long. With `union_default_graph`, queries see the union of all graphs as the default
+    graph (as on Virtuoso)."""
     command = oxigraph_command()
     location = folder / "oxigraph"
     subprocess.run([command, "load", "--location", str(location), "--file", str(nquads)], check=True,
@@ -37,6 +38,8 @@ def serve(nquads: Path, folder: Path, timeout: int = 10) -> Iterator[str]:
     port = free_port()
     arguments = [command, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
                  "--timeout-s", str(timeout)]  # no --union-default-graph: a kennisgraaf dump has its facts once there
+    if union_default_graph:
+        arguments.append("--union-default-graph")
     process = subprocess.Popen(arguments, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/query"
     try:

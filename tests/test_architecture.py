@@ -18,6 +18,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("kennisgraaf.validation",),
     ("kennisgraaf.store",),
     ("kennisgraaf.queries",),
+    ("kennisgraaf.network",),
+    ("kennisgraaf.entry",),
     ("kennisgraaf.web",),
     ("kennisgraaf.publish",),
     ("kennisgraaf", "kennisgraaf.cli", "kennisgraaf.__main__"),  # the public API and the command line

@@ -2,9 +2,11 @@
 
 The expected answers are read from the three source texts (`data/sources/*.txt`): Jaarstukken 2017
 (000_…), Programmabegroting 2018 (001_…) and Jaarstukken 2023 (004_…); the IRIs are those of `data/*.trig`.
-Every test runs twice: on the embedded store and over HTTP on a real `oxigraph serve` holding the exported
+Every test runs on the embedded store and over HTTP on a real `oxigraph serve` holding the exported
 graph (fixtures `built_settings` and `oxigraph_endpoint` in conftest.py); both must give the same answer, and
-one test checks that the two give identical rows for every canned query.
+one test checks that the two give identical rows for every canned query. They also run on the stores
+`kennisgraaf publish` published the graph to (conftest: `leiden_on_oxigraph`, `leiden_on_virtuoso`), where
+Virtuoso differs only as VIRTUOSO_DIFFERS says.
 """
 
 from __future__ import annotations
@@ -41,12 +43,37 @@ KENNISSTAD = "samenwerking/leiden-kennisstad"
 SOW2017, SOW2022 = "overeenkomst/samenwerkingsovereenkomst-2017", "overeenkomst/samenwerkingsovereenkomst-2022"
 JS2017, PB2018, JS2023 = "document/jaarstukken-2017", "document/programmabegroting-2018", "document/jaarstukken-2023"
 
-@pytest.fixture(params=["embedded", "oxigraph-serve"])
+# Where Virtuoso 7.2 answers otherwise, and why (each checked by hand on its SPARQL endpoint): these tests must
+# fail there (strict xfail), so a Virtuoso that answers right shows up too. (test name, part of the test id)
+VIRTUOSO_DIFFERS = {
+    ("test_networks_of_leiden_by_default", ""): "Virtuoso's DISTINCT leaves duplicate rows when three OPTIONALs "
+                                                "are unbound (as in test_publish_graph_store)",
+    ("test_timeline_of_2017", ""): "Virtuoso drops rows of timeline when --since/--until are bound (the year "
+                                   "computed with BIND from values of several types)",
+    ("test_compare_the_2017_agreement_with_its_renewal", ""): "Virtuoso cannot compile compare-agreements "
+                                                              "(error SQ074)",
+    ("test_compare_two_agreements_without_common_parties", ""): "Virtuoso cannot compile compare-agreements "
+                                                                "(error SQ074)",
+    ("test_lookup_finds_the_exact_name_first", "-betaplein-"): "Virtuoso's REPLACE does not match accented letters "
+                                                             "in a character class ([àáâãäå])",
+    ("test_shape_agrees_with_kennisgraaf_info", ""): "Virtuoso's default graph also holds its own system graphs "
+                                                     "(virtrdf:, 2,496 triples), which shape counts",
+}
+
+
+@pytest.fixture(params=["embedded", "oxigraph-serve", "oxigraph-published", "virtuoso-published"])
 def on(request: pytest.FixtureRequest, built_settings: Settings) -> dict[str, Any]:
-    """Keyword arguments of queries.run() for one backend holding the Leiden graph."""
+    """Keyword arguments of queries.run() for one backend holding the Leiden graph: the embedded store, a
+    `oxigraph serve` that loaded the N-Quads export, and the stores `kennisgraaf publish` published it to."""
     if request.param == "embedded":
         return {"settings": built_settings}
-    return {"settings": built_settings, "endpoint": request.getfixturevalue("oxigraph_endpoint")}
+    if request.param == "virtuoso-published":
+        for (test, part), reason in VIRTUOSO_DIFFERS.items():
+            if request.node.originalname == test and part in request.node.name:
+                request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+        return {"settings": built_settings, "endpoint": request.getfixturevalue("leiden_on_virtuoso").sparql}
+    fixture = "oxigraph_endpoint" if request.param == "oxigraph-serve" else "leiden_on_oxigraph"
+    return {"settings": built_settings, "endpoint": request.getfixturevalue(fixture)}
 
 
 def short(term: Any) -> Any:

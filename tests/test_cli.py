@@ -84,17 +84,29 @@ def test_each_command_offers_the_settings_it_uses_and_no_others() -> None:
         return {o for p in command.params if isinstance(p, click.Option) for o in p.opts}
 
     every = {"--" + name.replace("_", "-") for name, _, _ in Settings.load(environ={}).rows()}
-    paths = {"--ontology-dir", "--data-dir", "--sources-dir", "--shapes-dir", "--queries-dir", "--build-dir"}
+    paths = {"--ontology-dir", "--data-dir", "--sources-dir", "--shapes-dir", "--queries-dir", "--build-dir",
+             "--entries-dir"}
     assert every <= options("config")
     assert options("build") == {"--project", "--language", "--lang"}
-    assert options("validate") == {"--project", "--language", "--lang", "--format", "--verbose"}
+    assert options("validate") == {"--project", "--language", "--lang", "--format", "--replaces", "--verbose"}
+    assert options("add") == {"--project", "--language", "--lang", "--format", "--replaces"}
+    assert options("new") == {"--project", "--language", "--lang", "--list", "--name", "--source", "-o", "--output"}
     assert options("info") == options("queries") == {"--project", "--format"}
     assert options("export") == {"--project", "--format", "--graph", "-o", "--output", "--force"}
     assert options("sources", "coverage") == {"--project", "--language", "--lang", "--check"}
     assert {"--query-timeout", "--timeout", "--result-limit", "--lang"} <= options("sparql")
     assert not (paths | {"--port", "--base-iri", "--max-query-length"}) & options("sparql")
-    serving = every - paths - {"--base-iri"}
-    assert serving <= options("serve") and not paths & options("serve")
+    releasing = {"--releases-dir", "--release-base-url", "--public-endpoint", "--landing-page", "--publisher",
+                 "--publisher-name", "--contact-page", "--contact-email", "--license", "--themes"}
+    assert not releasing & (options("release") | options("diff"))  # set in the project file, like the folders
+    assert options("release") == {"--project", "--language", "--lang"}
+    publishing = {o for o in every if o.startswith("--publish-")}
+    serving = every - paths - releasing - publishing - {"--base-iri", "--live-endpoint"}
+    assert serving <= options("serve") and not (paths | publishing) & options("serve")
+    assert options("publish") == {"--project", "--language", "--lang", "--to", "--graph-store", "--update",
+                                  "--default-graph", "--timeout", "--release", "--dry-run", "--credentials-file"}
+    assert options("site") == {"--project", "--language", "--lang", "--query-timeout", "--result-limit",
+                               "--live-endpoint", "-o", "--output", "--force"}
     for path in (("query",), ("sources",), ()):
         assert "--project" in options(*path), path
 
@@ -150,7 +162,7 @@ def test_the_project_can_come_from_the_environment(mini: Settings, tmp_path: Pat
 
 @pytest.mark.parametrize("args", [
     ["build"], ["validate"], ["export"], ["info"], ["queries"], ["query", "partners"], ["query", "partners", "--help"],
-    ["sparql", "ASK {}"], ["sources", "coverage"], ["serve"], ["config"],
+    ["sparql", "ASK {}"], ["sources", "coverage"], ["serve"], ["config"], ["release"], ["diff", "1.0.0"],
 ])
 def test_outside_a_project_every_command_says_so_in_one_sentence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                  args: list[str]) -> None:

@@ -45,14 +45,28 @@ def test_html_pages_vary_on_accept(server) -> None:  # type: ignore[no-untyped-d
 
 
 def test_only_web_addresses_become_links() -> None:
-    from types import SimpleNamespace
+    from kennisgraaf.web.pages import Linker, Urls
 
-    from kennisgraaf.web.pages import Linker
-
-    linker = Linker(SimpleNamespace(base_url="http://127.0.0.1:8000/"), SimpleNamespace(base_iri=ID[:-3]))  # type: ignore[arg-type]
+    linker = Linker(Urls("http://127.0.0.1:8000/"), ID[:-3])
     assert linker.href(LUMC) == "http://127.0.0.1:8000/doc/organisatie/lumc"
+    assert linker.href(KG + "party") == "http://127.0.0.1:8000/doc/def/party"
     assert linker.href("https://www.universiteitleiden.nl/") == "https://www.universiteitleiden.nl/"
     assert linker.href("javascript:alert(1)") == "#"
+
+
+def test_a_static_site_links_only_to_its_own_files() -> None:
+    from kennisgraaf.web.pages import Linker, Urls
+
+    urls = Urls.in_site("doc/overeenkomst/samenwerkingsovereenkomst-2017")
+    assert urls.root == "../../" and urls.file("static/style.css") == "../../static/style.css"
+    linker = Linker(urls, ID[:-3], pages={"doc/organisatie/lumc", "doc/def/", "doc/overeenkomst/x"})
+    assert linker.href(LUMC) == "../organisatie/lumc.html"
+    assert linker.href(ID + "overeenkomst/x") == "x.html"
+    assert linker.href(KG) == "../def/index.html"
+    assert linker.href(ID + "organisatie/elders") is None  # no page for it in the site: shown as text
+    assert linker.href("https://www.universiteitleiden.nl/") is None
+    assert Urls.in_site("queries/partners").page("") == "../index.html"
+    assert Urls.in_site("").page("doc/def/") == "doc/def/index.html" and Urls.in_site("").root == ""
 
 
 @pytest.mark.parametrize(("accept", "extension", "rdf_format"), [
@@ -261,3 +275,18 @@ def test_package_data_includes_every_web_file(root) -> None:  # type: ignore[no-
     missing = [str(f) for f in files if not any(f.match(pattern) and len(f.parts) == len(pattern.split("/"))
                                                 for pattern in patterns)]
     assert missing == []
+
+
+def test_entity_page_shows_the_date_and_source_of_each_status(server) -> None:  # type: ignore[no-untyped-def]
+    # Jaarstukken 2017: "Op 11 juli 2017 heeft Leiden de ESOF 2022 toegewezen gekregen."
+    import html
+    import re
+
+    page = httpx.get(server.url + "doc/evenement/esof-2022", headers={"Accept": "text/html"}).text
+    [details] = re.findall(r'<table class="details">(.*?)</table>', page, re.DOTALL)
+    rows = re.findall(r"<tr>(.*?)</tr>", details, re.DOTALL)
+    dated = [row for row in rows if "2017-07-11" in row]
+    assert len(dated) == 1
+    assert f'href="{server.url}doc/document/jaarstukken-2017"' in dated[0]
+    assert html.escape("Op 11 juli 2017 heeft Leiden de ESOF 2022 toegewezen gekregen", quote=False) in dated[0]
+    assert any("toegewezen" in row and "doc/status/toegewezen" in row for row in rows)

@@ -217,3 +217,63 @@ def test_canned_query_form_in_the_browser(page: Any, kennisgraaf_server: Any) ->
     page.wait_for_selector("table.results tbody tr")
     assert "Hogeschool Leiden" in page.inner_text("table.results")
     assert page.locator("p.downloads a", has_text="CSV").get_attribute("href").endswith("format=csv")
+
+
+def test_a_misspelt_class_is_answered_with_a_warning_above_the_editor(page: Any, kennisgraaf_server: Any) -> None:
+    _open_query_page(page, kennisgraaf_server.url + "query")
+    assert page.locator("#query-warnings").is_hidden()
+    _replace_editor_text(page, "PREFIX kg: <https://w3id.org/kennisgraaf/def/>\nSELECT ?x WHERE { ?x a kg:Agreemnt }")
+    page.click(ACTIVE + ".yasqe_queryButton")
+    page.wait_for_selector("#query-warnings:not([hidden])")
+    assert page.inner_text("#query-warnings") == \
+        "Warning: kg:Agreemnt is not used in this graph; did you mean kg:Agreement?"
+    _replace_editor_text(page, "PREFIX kg: <https://w3id.org/kennisgraaf/def/>\nSELECT ?x WHERE { ?x a kg:Agreement }")
+    page.click(ACTIVE + ".yasqe_queryButton")
+    page.wait_for_selector("#query-warnings[hidden]", state="attached")
+    assert len(_result_rows(page)) > 3
+
+
+# ------------------------------------------------------------------------------------------------ the static site
+
+
+@pytest.fixture
+def site_page(browser: Any, static_site: Any) -> Iterator[Any]:
+    """A page of the static site, opened from file://; it may load nothing but the site's own files."""
+    context = browser.new_context()
+    page = context.new_page()
+    inside = static_site.resolve().as_uri() + "/"
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(inside) else outside.append(request.url))
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+    assert outside == [], f"the static site loaded something from elsewhere: {outside}"
+
+
+def test_the_static_site_from_file_to_a_canned_query_and_an_entity(site_page: Any, static_site: Any) -> None:
+    kg = "https://w3id.org/kennisgraaf/def/"
+    agreement = "https://w3id.org/kennisgraaf/id/overeenkomst/samenwerkingsovereenkomst-2017"
+    site_page.goto((static_site / "index.html").resolve().as_uri())
+    assert site_page.inner_text("h1") == "Kennisgraaf Leiden Kennisstad"
+    assert site_page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor") == \
+        "rgb(18, 54, 91)"  # the style sheet is found from file://
+    # To a canned query: its precomputed results.
+    site_page.click("#queries + table a:text-is('parties')")
+    assert site_page.url.endswith("/queries/parties.html") and site_page.inner_text("h1") == "parties"
+    rows = site_page.locator("table.results:not(.params) tbody tr")
+    assert rows.count() > 20
+    # To an entity: the agreement of 7 July 2017 and its parties.
+    site_page.locator(f"table.results a[title='{agreement}']").first.click()
+    assert site_page.url.endswith("/doc/overeenkomst/samenwerkingsovereenkomst-2017.html")
+    assert site_page.inner_text("h1") == "samenwerkingsovereenkomst van 7 juli 2017"
+    parties = site_page.locator(f"table.facts > tbody > tr:has(> td:first-child a[title='{kg}party']) "
+                                f"> td:nth-child(2) > a").all_inner_texts()
+    assert sorted(parties) == ["Hogeschool Leiden", "LUMC", "Universiteit Leiden", "gemeente Leiden"]
+    # And on to a party, and to the ontology's page of kg:party.
+    site_page.click("table.facts a:text-is('LUMC')")
+    assert site_page.inner_text("h1") == "LUMC"
+    site_page.go_back()
+    site_page.locator(f"table.facts td:first-child a[title='{kg}party']").first.click()
+    assert site_page.inner_text("h1") == "kg:party" and "Used" in site_page.inner_text("#use + p")
+    site_page.click("header a.brand")
+    assert site_page.url.endswith("/index.html")

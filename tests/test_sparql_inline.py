@@ -143,3 +143,51 @@ def test_inline_time_is_at_most_a_tenth_of_the_query_timeout(built_settings: Set
         assert capped.inline_seconds == pytest.approx(0.2)
     finally:
         worker.shutdown()
+
+
+# ------------------------------------------------------------------------------------------------ the facts alone
+
+
+@pytest.mark.parametrize(("text", "dataset", "facts"), [
+    (ORGS, {}, True),
+    (PARTIES, {}, True),
+    ("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 3", {}, False),
+    ("SELECT ?s FROM <https://w3id.org/kennisgraaf/id/bewering/js2017-nkn-voorzitter> WHERE { ?s ?p ?o }", {}, False),
+    (ORGS, {"default_graphs": ["https://w3id.org/kennisgraaf/id/bewering/js2017-nkn-voorzitter"]}, False),
+])
+def test_a_query_of_the_default_graph_alone_is_answered_from_the_facts_store(state, text, dataset, facts) -> None:  # type: ignore[no-untyped-def]
+    assert plan_query(state, Operation("query", text, **dataset), None).facts is facts
+
+
+def test_the_facts_store_holds_exactly_the_default_graph(state) -> None:  # type: ignore[no-untyped-def]
+    default = set(state.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert set(state.facts) == default and len(default) == state.triples
+
+
+def test_every_canned_query_answers_the_same_from_the_facts_store(state, built_settings) -> None:  # type: ignore[no-untyped-def]
+    from kennisgraaf import queries
+    from kennisgraaf.sparqltext import shape
+
+    target = queries.Target.of(built_settings, store=state.store)
+    examples = {"parties": {"agreement": "overeenkomst:samenwerkingsovereenkomst-2017"}, "partners": {"year": 2023}}
+    compared = 0
+    for name, canned in queries.list_queries(built_settings).items():
+        if canned.shape.keywords & {"GRAPH", "FROM"} or any(p.required for p in canned.params):
+            continue
+        text = queries.prepare(canned, examples.get(name, {}), target)
+        job = worker.LocalJob(text, 100_000)
+        both = [worker.run_here(store, job) for store in (state.store, state.facts)]
+        if isinstance(both[0], ox.QueryTriples):
+            assert set(both[0]) == set(both[1]), name
+        else:
+            # the same rows, each as often (rows that tie in ORDER BY may come in another order, and GROUP_CONCAT
+            # joins its values in no defined order)
+            assert sorted(map(_unordered, both[0])) == sorted(map(_unordered, both[1])), name
+        compared += 1
+    assert compared >= 10 and shape(ORGS).form == "SELECT"
+
+
+def _unordered(row: ox.QuerySolution) -> list[str]:
+    import re
+
+    return [str(sorted(re.split(r"; |, ", term.value))) if isinstance(term, ox.Literal) else str(term) for term in row]

@@ -96,3 +96,22 @@ def test_an_unreachable_endpoint_is_a_clear_error() -> None:
         port = sock.getsockname()[1]
     with pytest.raises(QueryError, match="cannot be reached"):
         worker.execute(None, worker.HttpJob(f"http://127.0.0.1:{port}/query", "ASK {}", 10, 5), 10)
+
+
+def test_a_retired_shared_store_is_let_go_with_its_workers_once_they_have_answered() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    key, other = worker.share(_store(3000)), worker.share(_store(3))
+    assert worker.execute(key, worker.LocalJob("ASK { ?s ?p ?o }", 10), 10).boolean is True  # a worker of it idles
+    assert worker.execute(other, worker.LocalJob("ASK { ?s ?p ?o }", 10), 10).boolean is True
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(worker.execute, key, worker.LocalJob("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }",
+                                                                   10), 30)
+        time.sleep(0.2)  # the query takes about a second
+        worker.retire(key)  # while its worker is busy: the query in flight is answered all the same
+        assert running.result().data == b"?n\n9000000\n"
+    # No worker of the retired store is left to answer (a new one cannot find the store); the other is served on.
+    with pytest.raises(QueryError, match="cannot be opened"):
+        worker.execute(key, worker.LocalJob("ASK { ?s ?p ?o }", 10), 10)
+    assert worker.execute(other, worker.LocalJob("ASK { ?s ?p ?o }", 10), 10).boolean is True
+    worker.retire(other)

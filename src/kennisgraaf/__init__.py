@@ -26,8 +26,8 @@ def __getattr__(name: str) -> Any:
         from .graph.loading import load
 
         return load
-    if name == "validate":  # entries incrementally against the current build when it fits, else in full
-        from .store.entries import validate
+    if name == "validate":  # entries against the current build when it fits, else with the whole graph
+        from .entry.changes import validate
 
         return validate
     if name == "export":

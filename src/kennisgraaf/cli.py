@@ -62,8 +62,14 @@ def settings_options(command_name: str) -> Callable[[Callable[..., Any]], Callab
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         for setting in reversed(offered):
-            names = ["--" + setting.name.replace("_", "-")] + (["--lang"] if setting.name == "language" else [])
+            # A setting with a shorter name (publish_to: --to) has only that, except in `config`, which names
+            # every setting as it is called.
+            if setting.aliases and command_name != "config":
+                names = list(setting.aliases)
+            else:
+                names = ["--" + setting.name.replace("_", "-")] + (["--lang"] if setting.name == "language" else [])
             command = click.option(*names, setting.name, default=None, help=setting.help + " [setting]",
+                                   metavar="URL" if setting.is_url else None,
                                    type=click.Path() if setting.is_path else setting.kind)(command)
         command = project_option(command)
 
@@ -154,33 +160,159 @@ def build(settings: Settings) -> None:
     click.echo(report.summary())
 
 
+def _json_errors(fmt: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """With --format json, a user error is printed as JSON on stdout too (the error, its file and line), so a
+    script always gets JSON; the exit code stays the error's."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return command(*args, **kwargs)
+            except KennisgraafError as error:
+                if kwargs.get(fmt) != "json" or isinstance(error, ValidationFailed):
+                    raise
+                lang = (click.get_current_context().obj or {}).get("lang", "en")
+                click.echo(json.dumps({"conforms": False, "error": {
+                    "kind": type(error).__name__, "message": error.message(lang), "file": error.file,
+                    "line": error.line, "exit_code": error.exit_code}, "problems": []}, ensure_ascii=False, indent=2))
+                raise
+
+        return wrapper
+
+    return decorate
+
+
 @cli.command()
 @settings_options("validate")
 @click.argument("files", nargs=-1, type=click.Path())
+@click.option("--replaces", type=click.Path(dir_okay=False), default=None, metavar="DATAFILE",
+              help="FILE is a changed copy of this data file: validate it in place of that file.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True,
               help="turtle gives the standard sh:ValidationReport.")
 @click.option("--verbose", is_flag=True, help="Say on stderr whether FILES were checked against the current build "
               "(incrementally) or with the whole graph, and why.")
-def validate(settings: Settings, files: tuple[str, ...], fmt: str, verbose: bool) -> None:
+@_json_errors("fmt")
+def validate(settings: Settings, files: tuple[str, ...], replaces: str | None, fmt: str, verbose: bool) -> None:
     """Check the graph, or new or changed FILES in the context of the graph, against the shapes.
 
-    Each problem is printed as file:line: severity: message. Exit code 0: conforms (warnings allowed);
-    1: rule violations; 2: a file could not be read. Nothing is built. FILES are checked against the current
-    build when it was built from the project as it is now (apart from FILES), reading only what the rules look
-    at (about a second for a million triples); else the whole graph is validated again.
+    Each problem is printed as file:line: severity: message. Only the problems written in FILES are reported.
+    A changed copy of a data file (edited outside data/) is checked in place of the original: give
+    --replaces data/x.trig, or it is recognised when it holds exactly the claims of one data file. New FILES
+    are checked against the current build when it was built from the project as it is now, reading only what
+    the rules look at (about a second for a million triples); else the whole graph is validated again. Exit
+    code 0: conforms (warnings allowed); 1: rule violations; 2: a file could not be read. Nothing is built.
 
     Example: kennisgraaf validate nieuw/convenant.trig --lang en
     """
-    from .store.entries import validate as validate_entries
     from .validation.validator import format_report
 
-    report = validate_entries(settings, files, lang=settings.language)
+    if replaces is not None and not files:
+        raise click.UsageError("--replaces goes with the changed copy: kennisgraaf validate FILE --replaces DATAFILE.")
+    if files:
+        from .entry.changes import validate_entries
+
+        change, report = validate_entries(settings, files, replaces, lang=settings.language)
+        for note in change.notes(settings.language):
+            click.echo(_wrap(note), err=True)
+    else:
+        from .validation.validator import validate as validate_graph
+
+        report = validate_graph(settings, lang=settings.language)
     if verbose:
         how = "against the current build (incremental)" if report.method == "incremental" else \
             f"with the whole graph ({report.why_full})" if report.why_full else "with the whole graph"
         click.echo(f"Validated {how} in {report.seconds:.2f} s.", err=True)
     click.echo(format_report(report, fmt))
     sys.exit(report.exit_code)
+
+
+@cli.command("new")
+@settings_options("new")
+@click.argument("kind", metavar="TYPE", required=False)
+@click.option("--list", "list_types", is_flag=True, help="List the kinds of entry (TYPE) and exit.")
+@click.option("--name", default=None, help="The name of the new thing as the source writes it: its label, and "
+              "the short name of its IRI.")
+@click.option("--source", default=None, metavar="DOCUMENT",
+              help="The source document (document:jaarstukken-2023, jaarstukken-2023 or js2023).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write (never overwritten; default: stdout).")
+def new(settings: Settings, kind: str | None, list_types: bool, name: str | None, source: str | None,
+        output: str | None) -> None:
+    """Write a starter entry of kind TYPE: a claim with its source and quote, and a new thing with what the
+    shapes require, to fill in.
+
+    Made from the shapes (required properties with what they mean, allowed values, optional ones commented
+    out) and the built graph (the existing organisations and such to choose from). Fill in each INVULLEN
+    (FILL-IN with --lang en), then `kennisgraaf validate FILE` and `kennisgraaf add FILE`.
+
+    Example: kennisgraaf new membership --source js2023 -o nieuw-lidmaatschap.trig
+    """
+    from pathlib import Path
+
+    from .entry.model import entry_model
+    from .entry.templates import new_entry, type_list, write_new
+
+    model = entry_model(settings)
+    if list_types:
+        click.echo(type_list(model, settings.language))
+        return
+    if kind is None:
+        raise click.UsageError("Give the kind of entry, e.g. `kennisgraaf new membership`; `kennisgraaf new --list` "
+                               "lists them.")
+    text = new_entry(settings, kind, name=name, source=source, lang=settings.language, model=model)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_new(text, Path(output))
+    click.echo(f"Geschreven: {output}. Vul het in en controleer het met `kennisgraaf validate {output}`."
+               if settings.language == "nl" else
+               f"Wrote {output}. Fill it in and check it with `kennisgraaf validate {output}`.", err=True)
+
+
+@cli.command("add")
+@settings_options("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--replaces", type=click.Path(dir_okay=False), default=None, metavar="DATAFILE",
+              help="FILE is a changed copy of this data file: check it in its place, and replace it.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_json_errors("fmt")
+def add_command(settings: Settings, files: tuple[str, ...], replaces: str | None, fmt: str) -> None:
+    """Check FILES in the context of the graph and, when they conform, put them into data/ and rebuild.
+
+    A new file goes to data/ under its own name (an existing data file is never overwritten); a changed copy
+    of a data file (--replaces, or recognised by its claims) replaces it, and the previous version is kept in
+    build/backups/. All or nothing: when a rule is broken, or the add fails or is interrupted, data/ and the
+    build stay as they were. FILES themselves are left as they are.
+
+    Example: kennisgraaf add nieuw-lidmaatschap.trig
+    """
+    from .entry.adding import add
+    from .validation.validator import format_report
+
+    progress = _progress() if fmt == "text" else None
+    try:
+        added = add(settings, files, replaces, lang=settings.language, progress=progress)
+    except ValidationFailed as failed:
+        if progress:
+            click.echo("\r\033[K", err=True, nl=False)
+        click.echo(format_report(failed.report, fmt))  # type: ignore[arg-type]
+        raise
+    if progress:
+        click.echo("\r\033[K", err=True, nl=False)
+    if fmt == "json":
+        click.echo(json.dumps({"conforms": True, "added": [{"file": str(e), "as": str(t), "backup": (
+            str(added.backups[t]) if t in added.backups else None)} for e, t in added.placed],
+            "unchanged": [{"file": str(e), "as": str(t)} for e, t in added.unchanged],
+            "warnings": len(added.report.warnings),
+            "build": added.build.data["counts"] if added.build else None}, indent=2, ensure_ascii=False))
+        return
+    if added.report.warnings:
+        click.echo(format_report(added.report))
+    for line in added.summary(settings.language):
+        click.echo(_wrap(line))
+    if added.build is not None:
+        click.echo(added.build.summary())
 
 
 @cli.command()
@@ -478,7 +610,9 @@ def sparql_command(settings: Settings, text: str | None, path: str | None, fmt: 
     Example: kennisgraaf sparql 'SELECT ?org ?name WHERE { ?org a org:Organization ; rdfs:label ?name }'
     """
     from .errors import QueryError
+    from .namespaces import prefixes
     from .queries.running import GRAPH_FORMATS, RESULT_FORMATS, Target
+    from .queries.terms import term_warnings
     from .sparqltext import check
 
     if (text is None) == (path is None):
@@ -495,28 +629,148 @@ def sparql_command(settings: Settings, text: str | None, path: str | None, fmt: 
         click.echo(text)
         return
     target = Target.of(settings, endpoint=endpoint)
-    form = check(text, target.max_length).form or ""
+    form = check(text, target.max_length, known_prefixes=prefixes(target.base_iri)).form or ""
     wanted = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else RESULT_FORMATS
     if fmt != "table" and fmt not in wanted:
         raise QueryError(f"A {form} query cannot be written as {fmt}: use --format table|{'|'.join(wanted)}.",
                          f"Een {form}-query kan niet als {fmt} worden geschreven: gebruik --format "
                          f"table|{'|'.join(wanted)}.")
+    word = "waarschuwing" if target.language == "nl" else "warning"
+    for warning in term_warnings(text, target):
+        click.echo(f"{word}: {warning.message(target.language)}", err=True)
     _print_result(target.execute(text), fmt, target)
+
+
+@cli.command("prefixes")
+@settings_options("prefixes")
+@click.option("--format", "fmt", type=click.Choice(["text", "sparql", "turtle", "json"]), default="text",
+              show_default=True, help="sparql and turtle give declarations to paste into a query or a data file.")
+def list_prefixes(settings: Settings, fmt: str) -> None:
+    """The prefixes `kennisgraaf sparql` adds to a query that uses them without declaring them.
+
+    The same prefixes are pre-declared on the query page and used in exports; a query sent to /sparql or to
+    another endpoint must declare the ones it uses.
+
+    Example: kennisgraaf prefixes --format sparql
+    """
+    from .namespaces import prefixes
+
+    table = prefixes(settings.base_iri)
+    if fmt == "json":
+        click.echo(json.dumps(table, indent=2))
+        return
+    width = max(len(name) for name in table) + 1
+    for name, namespace in table.items():
+        if fmt == "sparql":
+            click.echo(f"PREFIX {name}: <{namespace}>")
+        elif fmt == "turtle":
+            click.echo(f"@prefix {name}: <{namespace}> .")
+        else:
+            click.echo(f"{(name + ':').ljust(width)}  {namespace}")
 
 
 def _with_prefixes(text: str, base_iri: str) -> str:
     """The query with PREFIX lines for the project's prefixes it uses but does not declare, so ad-hoc queries
     can say org:, rdfs:, organisatie: and the like."""
-    import re
-
     from .namespaces import prefixes
-    from .sparqltext import tokens
+    from .sparqltext import undeclared_prefixes
 
-    declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([\w-]*):", text)}
-    used = {t.text.split(":", 1)[0] for t in tokens(text) if t.kind == "word" and ":" in t.text}
     table = prefixes(base_iri)
-    missing = sorted((used - declared) & set(table))
+    missing = sorted(name for name in undeclared_prefixes(text) if name in table)
     return "".join(f"PREFIX {name}: <{table[name]}>\n" for name in missing) + text
+
+
+# ------------------------------------------------------------------------------------------------ releases
+
+
+@cli.command("release")
+@settings_options("release")
+@click.argument("version", required=False)
+def release_command(settings: Settings, version: str | None) -> None:
+    """Write the current build as release VERSION, a folder to publish as it is.
+
+    It holds the dumps in six formats with their SHA-256 checksums (SHA256SUMS), the VoID description, a
+    DCAT-AP-NL 3.0 record validated against Geonovum's shapes (warnings are printed and kept) and the diff with
+    the previous release. VERSION defaults to the build's date and content hash; an existing version is never
+    overwritten, and a failed release leaves nothing behind. Where it goes and who publishes it are settings
+    (releases_dir, release_base_url, publisher, ...: see `kennisgraaf config`).
+
+    Example: kennisgraaf release 1.0.0
+    """
+    from .publish.release import release
+    from .validation.validator import SEVERITY_WORDS
+
+    progress = _progress()
+    try:
+        result = release(settings, version, progress=progress)
+    finally:
+        if progress:
+            click.echo("\r\033[K", err=True, nl=False)
+    word = SEVERITY_WORDS[settings.language]["Warning"]
+    for finding in result.validation.warnings:
+        click.echo(f"DCAT-AP-NL: {word}: {finding.line()}", err=True)
+    click.echo(result.summary(settings.language))
+
+
+@cli.command("diff")
+@settings_options("diff")
+@click.argument("old")
+@click.argument("new", default="current")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text (Markdown) for people; json for scripts.")
+def diff_command(settings: Settings, old: str, new: str, fmt: str) -> None:
+    """What changed from OLD to NEW: claims, memberships, amounts and dates.
+
+    OLD and NEW are release folders, versions in the releases folder, or `current` (the current build; the
+    default for NEW). Lists the claims added, removed and changed with their documents and quotes, who joined
+    or left what (memberships with role and years), and amounts, dates and years with another value.
+
+    Example: kennisgraaf diff releases/1.0.0 current --lang en
+    """
+    from .publish.diff import diff
+
+    result = diff(settings, old, new)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(result.render(settings.language), nl=False)
+
+
+# ------------------------------------------------------------------------------------------------ network
+
+
+@cli.command()
+@settings_options("network")
+@click.option("--year", type=int, default=None, metavar="YEAR",
+              help="The network as of this year: the memberships, agreements and initiatives that held then.")
+@click.option("--organisation", default=None, metavar="NAME|IRI",
+              help="Only this organisation and its neighbours, by IRI, name or abbreviation (e.g. LUMC).")
+@click.option("--format", "fmt", type=click.Choice(["svg", "png", "graphml", "gexf", "json"]), default="svg",
+              show_default=True, help="A picture (svg, png), a file for Gephi (graphml, gexf) or node-link json.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="File to write (default: stdout).")
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+def network(settings: Settings, year: int | None, organisation: str | None, fmt: str, output: str | None,
+            force: bool) -> None:
+    """The network of organisations that share collaborations, agreements, initiatives and events.
+
+    Coloured by type of organisation, a line's width is how many things two share; the partners of Leiden
+    Kennisstad stand out. GraphML and GEXF open in Gephi with types, colours and weights as attributes.
+
+    Example: kennisgraaf network --year 2023 --format png -o netwerk-2023.png
+    """
+    from .network.building import build_network
+    from .network.files import render, write
+
+    graph = build_network(settings, year, organisation)
+    if output is not None:
+        write(graph, fmt, output, force, settings.language)
+        click.echo(f"Wrote {output}: {graph.number_of_nodes()} organisations, {graph.number_of_edges()} links",
+                   err=True)
+        return
+    if fmt == "png" and sys.stdout.isatty():
+        raise click.UsageError("A PNG is no text for a terminal: give -o FILE (or redirect the output).")
+    sys.stdout.buffer.write(render(graph, fmt, settings.language))
+    sys.stdout.buffer.flush()
 
 
 # ------------------------------------------------------------------------------------------------ serve
@@ -528,17 +782,128 @@ def serve(settings: Settings) -> None:
     """Serve the built graph: a SPARQL 1.1 endpoint at /sparql, pages to browse and query it, and its IRIs.
 
     Read-only, fetches nothing from elsewhere (SERVICE is refused), and every query runs in a worker process
-    that is stopped after --query-timeout seconds. Ctrl-C stops the server.
+    that is stopped after --query-timeout seconds. Ctrl-C stops the server. With --sparql-endpoint URL the
+    graph is served from that store (one it was published to) instead of the build, with the same rules.
 
     Example: kennisgraaf serve --port 8000
     """
     from .store.builds import current_release
     from .web.app import serve as run_server
+    from .web.state import check_endpoint
 
-    current_release(settings)  # a clear message when nothing is built yet
+    remote = str(settings.get("sparql_endpoint"))
+    if remote:
+        check_endpoint(settings)  # a clear message when the store cannot be asked
+    else:
+        current_release(settings)  # a clear message when nothing is built yet
 
     def announce(url: str) -> None:
-        click.echo(f"Serving the graph at {url} (SPARQL endpoint: {url}sparql). Open {url} in a browser; "
+        source = f" from {remote}" if remote else ""
+        click.echo(f"Serving the graph{source} at {url} (SPARQL endpoint: {url}sparql). Open {url} in a browser; "
                    f"Ctrl-C stops.", err=True)
 
     run_server(settings, announce)
+
+
+# ------------------------------------------------------------------------------------------------ publish
+
+
+class _PublishProgress:
+    """A progress bar on standard error, one per stage of a publish (compare, write, delete), when that is a
+    terminal."""
+
+    WORDS = {"en": {"compare": "comparing", "write": "writing", "delete": "deleting"},
+             "nl": {"compare": "vergelijken", "write": "schrijven", "delete": "verwijderen"}}
+
+    def __init__(self, lang: str) -> None:
+        self.words = self.WORDS.get(lang, self.WORDS["en"])
+        self.bar: Any = None
+        self.stage = ""
+        self.done = 0
+
+    def __call__(self, step: Any) -> None:
+        if step.stage == "verify":
+            self.close()
+            return
+        if step.stage != self.stage:
+            self.close()
+            self.stage, self.done = step.stage, 0
+            self.bar = click.progressbar(length=step.total, label=self.words.get(step.stage, step.stage).ljust(11),
+                                         file=sys.stderr, show_pos=True, width=30)
+            self.bar.__enter__()
+        self.bar.update(step.done - self.done)
+        self.done = step.done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@cli.command()
+@settings_options("publish")
+@click.option("--release", "release", type=click.Path(file_okay=False), default=None, metavar="PATH",
+              help="Publish this folder instead of the current build: a build's folder (with store/) or a release "
+                   "(its .nq or .trig dump, checked against SHA256SUMS).")
+@click.option("--dry-run", is_flag=True, help="Compare and print what would change; write nothing.")
+@click.option("--credentials-file", type=click.Path(dir_okay=False), default=None, metavar="PATH",
+              help="A file holding user:password for the store (else KENNISGRAAF_PUBLISH_CREDENTIALS_FILE or "
+                   "KENNISGRAAF_PUBLISH_CREDENTIALS; never on the command line).")
+def publish(settings: Settings, release: str | None, dry_run: bool, credentials_file: str | None) -> None:
+    """Publish the built graph to a triple store, graph by graph, over the SPARQL 1.1 Graph Store Protocol
+    (SPARQL Update where the store has none).
+
+    Only graphs that differ are written, so a second publish changes nothing; graphs of others on the store
+    are never touched; the triples of every graph are counted on the store afterwards. An interrupted publish
+    is completed by running it again. Where the store's default graph is the union of all its graphs
+    (Virtuoso), only the named graphs are published, and the default graph's triples that none of them holds
+    as one more, so that the union holds every fact. Credentials come from the environment or a file.
+
+    Example: kennisgraaf publish --to http://127.0.0.1:7878/query --graph-store http://127.0.0.1:7878/store
+    """
+    from .publish.upload import publish_project
+
+    lang = settings.language
+    progress = _PublishProgress(lang) if sys.stderr.isatty() else None
+    try:
+        result = publish_project(settings, release=release, dry_run=dry_run, credentials_file=credentials_file,
+                                 progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    for warning in result.warnings:
+        click.echo(_wrap(("waarschuwing: " if lang == "nl" else "warning: ") + warning), err=True)
+    if dry_run:
+        for word, graphs in (("add", result.added), ("change", result.changed), ("remove", result.removed)):
+            for graph in graphs:
+                click.echo(f"would {word}: {graph or '(the default graph)'}")
+    click.echo(result.summary())
+
+
+# ------------------------------------------------------------------------------------------------ site
+
+
+@cli.command()
+@settings_options("site")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), metavar="FOLDER",
+              help="The folder to write the site to: a new or empty one.")
+@click.option("--force", is_flag=True, help="Replace a site written to FOLDER before.")
+def site(settings: Settings, output: str, force: bool) -> None:
+    """Write the built graph as a static site: a page per thing, per ontology term and per canned query (with
+    its results), the home page and the dumps, linked relatively, for file:// or any static web host.
+
+    The pages are those of `kennisgraaf serve`, without the query page (it needs the live /sparql). The site
+    is written to a temporary folder and renamed into place; a folder that is not empty is replaced only with
+    --force, and only when it holds a site written before.
+
+    Example: kennisgraaf site -o site   (then open site/index.html in a browser)
+    """
+    from .publish.site import build_site
+
+    progress = _progress()
+    try:
+        result = build_site(settings, output, force=force, progress=progress)
+    finally:
+        if progress:
+            click.echo("\r\033[K", err=True, nl=False)
+    click.echo(result.summary(), err=True)

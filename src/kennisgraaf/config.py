@@ -32,10 +32,14 @@ class Setting:
     is_path: bool = False
     options: tuple[str, ...] = ()  # the commands that offer it as a command-line option (config offers all)
     may_be_zero: bool = False  # numbers must be greater than zero unless this is set
+    aliases: tuple[str, ...] = ()  # shorter option names, besides --<name> (e.g. --to for publish_to)
+    is_url: bool = False  # an http(s) URL, or empty for none
 
 
-_TALKING = ("build", "validate", "coverage", "query", "sparql", "serve")  # commands whose words have a language
-_QUERYING = ("query", "sparql", "serve")
+# commands whose words have a language
+_TALKING = ("build", "validate", "new", "add", "coverage", "query", "sparql", "serve", "release", "diff",
+             "publish", "network", "site")
+_QUERYING = ("query", "sparql", "serve", "network", "site")
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("base_iri", "https://w3id.org/kennisgraaf/", "Namespace of the graph: entities are {base}id/{type}/{slug}, "
@@ -63,8 +67,48 @@ SETTINGS: tuple[Setting, ...] = (
             "a tenth of query_timeout is used).",
             kind=float, options=("serve",), may_be_zero=True),
     Setting("max_body_size", 1_000_000, "Largest request body the server accepts, in bytes.", kind=int, options=("serve",)),
+    Setting("reload_interval", 2.0, "Seconds between looks whether a new build is there: the server then serves "
+            "it, without a restart (0: never).", kind=float, options=("serve",), may_be_zero=True),
     Setting("allow_update", False, "Let the server run SPARQL Update on its in-memory copy of the graph "
             "(never written to the build).", kind=bool, options=("serve",)),
+    Setting("allow_entries", False, "Let the server offer a web form for new entries (/entries/new/{type}), "
+            "which saves checked entries as files in entries_dir for `kennisgraaf add`.", kind=bool,
+            options=("serve",)),
+    Setting("entries_dir", "data/inbox", "Folder the web form saves entries to; not read by builds until "
+            "`kennisgraaf add` takes an entry in.", is_path=True),
+    # `kennisgraaf release`: where releases go, where they are published, and who publishes them (DCAT-AP-NL).
+    Setting("releases_dir", "releases", "Folder `kennisgraaf release` writes versioned releases to.", is_path=True),
+    Setting("release_base_url", "", "Address the releases are published under: a release's files are at "
+            "{release_base_url}{version}/ (empty: {base_iri}releases/)."),
+    Setting("public_endpoint", "", "Public address of the SPARQL endpoint, named in releases (empty: "
+            "{base_iri}sparql)."),
+    Setting("landing_page", "", "Public web page of the dataset, named in releases (empty: {base_iri})."),
+    Setting("publisher", "", "IRI of the organisation that publishes the releases (e.g. its TOOI IRI)."),
+    Setting("publisher_name", "", "Name of the publisher, in the language of the data."),
+    Setting("contact_page", "", "Web page (contact form) where users of a release can reach the publisher."),
+    Setting("contact_email", "", "E-mail address where users of a release can reach the publisher (may be empty "
+            "when contact_page is set)."),
+    Setting("license", "", "IRI of the licence of the released data (e.g. from the EU licence vocabulary)."),
+    Setting("themes", "", "EU data themes of the dataset, as codes of the EU vocabulary data-theme, separated by "
+            "spaces (e.g. GOVE EDUC)."),
+    Setting("sparql_endpoint", "", "Serve the graph from this SPARQL endpoint (a store the graph was published to) "
+            "instead of the build; credentials, if it needs any, in KENNISGRAAF_SPARQL_CREDENTIALS(_FILE).",
+            options=("serve",), is_url=True),
+    Setting("publish_to", "", "The SPARQL query URL of the store `kennisgraaf publish` publishes to (Oxigraph: "
+            ".../query; Virtuoso: .../sparql).", options=("publish",), aliases=("--to",), is_url=True),
+    Setting("publish_graph_store", "", "Its SPARQL 1.1 Graph Store Protocol URL (Oxigraph: .../store; Virtuoso: "
+            ".../sparql-graph-crud-auth); without it, or when it is none, graphs are written with SPARQL Update.",
+            options=("publish",), aliases=("--graph-store",), is_url=True),
+    Setting("publish_update", "", "Its SPARQL Update URL (Oxigraph: .../update; Virtuoso: .../sparql-auth; "
+            "default: the query URL).", options=("publish",), aliases=("--update",), is_url=True),
+    Setting("publish_default_graph", "", "Publish the default graph (every fact once) whole as this named graph, "
+            "for queries that name it with FROM (on Virtuoso a plain query then sees each fact once more). "
+            "Default: as the store's default graph, or, where that is the union of all graphs, not at all.",
+            options=("publish",), aliases=("--default-graph",)),
+    Setting("publish_timeout", 60.0, "Seconds `kennisgraaf publish` waits for each answer of the store.",
+            kind=float, options=("publish",), aliases=("--timeout",)),
+    Setting("live_endpoint", "", "The URL of a live SPARQL endpoint of this graph, named on the pages of the static "
+            "site (`kennisgraaf site`), which cannot query it themselves; empty: none.", options=("site",)),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -152,6 +196,8 @@ def _convert(setting: Setting, value: Any, origin: str) -> Any:
         raise ConfigError(f"Setting language from {origin} is {value!r}; use one of: {', '.join(LANGUAGES)}.")
     if setting.name == "base_iri" and not (converted.startswith(("http://", "https://")) and converted.endswith("/")):
         raise ConfigError(f"Setting base_iri from {origin} is {value!r}; it must be an http(s) IRI ending in '/'.")
+    if setting.is_url and converted and not str(converted).startswith(("http://", "https://")):
+        raise ConfigError(f"Setting {setting.name} from {origin} is {value!r}; it must be an http(s) URL.")
     if setting.kind is float and not math.isfinite(converted):
         raise ConfigError(f"Setting {setting.name} from {origin} is {value!r}; it must be a finite number.")
     if setting.kind in (int, float) and (converted < 0 or (converted == 0 and not setting.may_be_zero)):

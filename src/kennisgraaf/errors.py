@@ -20,14 +20,17 @@ __all__ = [
 
 
 class KennisgraafError(Exception):
-    """An error a user can fix. `message(lang)` gives it in Dutch ("nl") or English ("en")."""
+    """An error a user can fix. `message(lang)` gives it in Dutch ("nl") or English ("en"); `file` and `line`
+    say where, when the error is about a place in a file (for scripts: `validate --format json`)."""
 
     exit_code = 1
 
-    def __init__(self, en: str, nl: str | None = None) -> None:
+    def __init__(self, en: str, nl: str | None = None, *, file: str | None = None, line: int | None = None) -> None:
         super().__init__(en)
         self.en = en
         self.nl = nl or en
+        self.file = file
+        self.line = line
 
     def message(self, lang: str = "en") -> str:
         return self.nl if lang == "nl" else self.en

@@ -5,9 +5,14 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["ENTITY_TYPES", "KG", "graph_iri", "longest_namespace_first", "prefixes", "short_name"]
+__all__ = ["ENTITY_TYPES", "KG", "PUBLICATION", "PUBLICATION_MANIFEST", "graph_iri", "longest_namespace_first",
+           "prefixes", "short_name"]
 
 KG = "https://w3id.org/kennisgraaf/def/"
+# The manifest `kennisgraaf publish` keeps on a store (publish.graph_store), and its terms: read by servers of
+# such a store to count what was published.
+PUBLICATION_MANIFEST = "https://w3id.org/kennisgraaf/graph/publicatie"
+PUBLICATION = "https://w3id.org/kennisgraaf/def/publicatie#"
 
 # {base}id/{type}/ — one prefix per kind of entity, named after the IRI segment.
 ENTITY_TYPES = (

@@ -21,8 +21,8 @@ from typing import Protocol
 
 from .errors import QueryError
 
-__all__ = ["MAX_CHAIN", "MAX_NESTING", "QueryShape", "Token", "bind", "bind_rows", "calls_elsewhere", "check", "may_vary",
-           "shape", "tokens"]
+__all__ = ["MAX_CHAIN", "MAX_NESTING", "QueryShape", "Token", "bind", "bind_rows", "calls_elsewhere", "check",
+           "declared_prefixes", "may_vary", "shape", "tokens", "undeclared_prefixes"]
 
 # Oxigraph (0.5) crashes at about 700 nested function calls, 3,000 nested groups, or 10,000 operators or
 # triple patterns in one group. These limits are far above any real query and far below those.
@@ -186,8 +186,10 @@ def shape(text: str) -> QueryShape:
     return result
 
 
-def check(text: str, max_length: int, allow_service: bool = True, found: QueryShape | None = None) -> QueryShape:
-    """Refuse a query that is too long, nests too deeply, chains too many operators, or (unless
+def check(text: str, max_length: int, allow_service: bool = True, found: QueryShape | None = None,
+          known_prefixes: Mapping[str, str] | None = None) -> QueryShape:
+    """Refuse a query that is too long, nests too deeply, chains too many operators, uses a prefix it does not
+    declare (naming the PREFIX line to add, from `known_prefixes` when it is one of them), or (unless
     `allow_service`) asks the engine to fetch from another endpoint with SERVICE. Returns its shape (`found`,
     when the caller has it already)."""
     if len(text) > max_length:
@@ -224,7 +226,58 @@ def check(text: str, max_length: int, allow_service: bool = True, found: QuerySh
             "Queries with SERVICE (fetching from another endpoint) are not run here.",
             "Queries met SERVICE (ophalen bij een ander endpoint) worden hier niet uitgevoerd.",
         )
+    missing = undeclared_prefixes(text)
+    if missing:
+        raise _undeclared(missing, known_prefixes or {})
     return found
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """{prefix: namespace IRI} for the PREFIX declarations of `text` (the empty prefix as "")."""
+    found: dict[str, str] = {}
+    before: list[Token] = []
+    for token in tokens(text):
+        if len(before) == 2 and before[0].kind == "word" and before[0].upper == "PREFIX" \
+                and before[1].kind == "word" and before[1].text.endswith(":") and token.kind == "iri":
+            found[before[1].text[:-1]] = token.text[1:-1]
+        before = [*before[-1:], token]
+    return found
+
+
+def undeclared_prefixes(text: str) -> list[str]:
+    """The prefixes of prefixed names in `text` (org:Organization) that it does not declare, in order of use.
+    Blank node labels (_:b) are not prefixed names."""
+    declared = declared_prefixes(text)
+    missing: list[str] = []
+    for token in tokens(text):
+        if token.kind != "word" or ":" not in token.text or token.text.startswith("@"):
+            continue
+        prefix = token.text.split(":", 1)[0]
+        if prefix != "_" and prefix not in declared and prefix not in missing and _is_prefix_name(prefix):
+            missing.append(prefix)
+    return missing
+
+
+_PREFIX_NAME = re.compile(r"(?:[A-Za-z\u00C0-\uFFFF][\w.\u00B7\u00C0-\uFFFF-]*)?")
+
+
+def _is_prefix_name(text: str) -> bool:
+    return _PREFIX_NAME.fullmatch(text) is not None and not text.endswith(".")
+
+
+def _undeclared(missing: list[str], known: Mapping[str, str]) -> QueryError:
+    prefix = missing[0]
+    more = f" (and {', '.join(p + ':' for p in missing[1:])})" if len(missing) > 1 else ""
+    meer = f" (en {', '.join(p + ':' for p in missing[1:])})" if len(missing) > 1 else ""
+    if all(p in known for p in missing):
+        lines = " ".join(f"PREFIX {p}: <{known[p]}>" for p in missing)
+        return QueryError(f"The prefix {prefix}:{more} is not declared in the query. Add at its top: {lines}",
+                          f"Het prefix {prefix}:{meer} wordt in de query niet gedeclareerd. Zet bovenaan: {lines}")
+    return QueryError(
+        f"The prefix {prefix}:{more} is not declared in the query. Add a line PREFIX {prefix}: <namespace IRI> at "
+        f"its top, or correct the name.",
+        f"Het prefix {prefix}:{meer} wordt in de query niet gedeclareerd. Zet bovenaan een regel PREFIX {prefix}: "
+        f"<namespace-IRI>, of verbeter de naam.")
 
 
 def calls_elsewhere(text: str, found: QueryShape | None = None) -> bool:

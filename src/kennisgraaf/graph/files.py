@@ -18,8 +18,8 @@ from ..config import Settings
 from ..errors import InputError
 from ..namespaces import graph_iri
 
-__all__ = ["RDF_FORMATS", "SourceFile", "data_files", "discover", "load_files", "locate", "read_shape_quads",
-           "written_iris"]
+__all__ = ["RDF_FORMATS", "SourceFile", "check_graphs_written_once", "data_files", "discover", "graph_openings",
+           "load_files", "locate", "locate_text", "locate_value", "read_shape_quads", "shown", "written_iris"]
 
 RDF_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -59,12 +59,13 @@ class SourceFile:
         return str(self.path)
 
 
-def _rdf_files_in(folder: Path, role: str, skip: Path | None = None) -> list[SourceFile]:
+def _rdf_files_in(folder: Path, role: str, skip: Iterable[Path] = ()) -> list[SourceFile]:
+    skip = tuple(skip)
     files = []
     for path in sorted(folder.rglob("*")):
         if path.is_dir() or any(part.startswith(".") for part in path.relative_to(folder).parts):
             continue
-        if skip is not None and path.is_relative_to(skip):
+        if any(path.is_relative_to(skipped) for skipped in skip):
             continue
         files.append(_classify(path, role))
     return [f for f in files if f is not None]
@@ -83,6 +84,7 @@ def _classify(path: Path, role: str) -> SourceFile | None:
         f"the folder.",
         f"{path}: kennisgraaf leest dit bestand niet: alleen Turtle (.ttl), TriG (.trig), N-Triples (.nt) en "
         f"N-Quads (.nq) worden gelezen. Zet het bestand om naar Turtle of TriG, of haal het uit de map.",
+        file=shown(path),
     )
 
 
@@ -96,7 +98,8 @@ def discover(settings: Settings, role: str) -> list[SourceFile]:
             f"De map {folder} ({role}) bestaat niet. Maak haar aan of wijs de instelling {role}_dir naar de "
             f"juiste map (zie `kennisgraaf config`).",
         )
-    skip = settings.path("sources_dir") if role == "data" else None
+    # data/sources/ holds texts; the inbox of the web form (entries_dir) holds entries not yet added
+    skip = (settings.path("sources_dir"), settings.path("entries_dir")) if role == "data" else ()
     files = _rdf_files_in(folder, role, skip)
     if not files:
         raise InputError(
@@ -108,24 +111,27 @@ def discover(settings: Settings, role: str) -> list[SourceFile]:
     return files
 
 
-def data_files(settings: Settings, extra: Iterable[Path | str] = ()) -> list[SourceFile]:
-    """The ontology and data files of the project, plus `extra` files (new or changed entries) not among them."""
-    files = discover(settings, "ontology") + discover(settings, "data")
+def data_files(settings: Settings, extra: Iterable[Path | str] = (),
+               without: Iterable[Path | str] = ()) -> list[SourceFile]:
+    """The ontology and data files of the project, plus `extra` files (new or changed entries) not among them,
+    minus the data files `without` (those a changed copy among `extra` takes the place of)."""
+    left_out = {Path(p).resolve() for p in without}
+    files = [f for f in discover(settings, "ontology") + discover(settings, "data") if f.path not in left_out]
     known = {f.path for f in files}
     for path in extra:
         resolved = Path(path).resolve()
         if not resolved.exists():
-            raise InputError(f"{path}: no such file.", f"{path}: dit bestand bestaat niet.")
+            raise InputError(f"{path}: no such file.", f"{path}: dit bestand bestaat niet.", file=str(path))
         if resolved.is_dir():
             extra_files = _rdf_files_in(resolved, "data")
             if not extra_files:
                 raise InputError(f"{path}: this folder holds no RDF files (.ttl, .trig, .nt, .nq).",
-                                 f"{path}: deze map bevat geen RDF-bestanden (.ttl, .trig, .nt, .nq).")
+                                 f"{path}: deze map bevat geen RDF-bestanden (.ttl, .trig, .nt, .nq).", file=str(path))
         else:
             classified = _classify(resolved, "data")
             if classified is None:
                 raise InputError(f"{path}: this is not an RDF file (.ttl, .trig, .nt, .nq).",
-                                 f"{path}: dit is geen RDF-bestand (.ttl, .trig, .nt, .nq).")
+                                 f"{path}: dit is geen RDF-bestand (.ttl, .trig, .nt, .nq).", file=str(path))
             extra_files = [classified]
         for f in extra_files:
             if f.path not in known:
@@ -144,11 +150,13 @@ def _check_text(source: SourceFile, content: bytes) -> None:
             f"{e.start}). Save it as UTF-8 in your editor (Turtle and TriG files must be UTF-8) and try again.",
             f"{shown(source.path)}:{line}: het bestand is geen UTF-8-tekst (byte {content[e.start]:#04x} op positie "
             f"{e.start}). Sla het in je editor op als UTF-8 en probeer het opnieuw.",
+            file=shown(source.path), line=line,
         ) from None
     if not _holds_quads(source, content):
         raise InputError(
             f"{shown(source.path)}: the file is empty: it holds no triples. Add the data, or remove the file.",
             f"{shown(source.path)}: het bestand is leeg: er staan geen gegevens in. Vul het aan of verwijder het.",
+            file=shown(source.path),
         )
 
 
@@ -171,6 +179,7 @@ def _syntax_error(source: SourceFile, error: SyntaxError) -> InputError:
     return InputError(
         f"{shown(source.path)}:{line}: {kind} syntax error: {detail}. {hint_en} Nothing was built or changed.",
         f"{shown(source.path)}:{line}: fout in de {kind}-syntaxis: {detail}. {hint_nl} Er is niets gebouwd of veranderd.",
+        file=shown(source.path), line=line or None,
     )
 
 
@@ -221,7 +230,8 @@ def load_files(store: ox.Store, files: Iterable[SourceFile], settings: Settings,
             content = source.path.read_bytes()
         except OSError as e:
             raise InputError(f"{shown(source.path)}: cannot be read ({e.strerror}).",
-                             f"{shown(source.path)}: kan niet gelezen worden ({e.strerror}).") from None
+                             f"{shown(source.path)}: kan niet gelezen worden ({e.strerror}).",
+                             file=shown(source.path)) from None
         _check_text(source, content)
         target = _target_graph(source, settings)
         try:
@@ -293,8 +303,14 @@ def check_graphs_written_once(files: Iterable[SourceFile]) -> None:
                     f"bewering is één benoemde graaf die één keer wordt geschreven; de twee delen zouden stilletjes "
                     f"één bewering worden. Geef de nieuwe bewering een eigen naam, of zet de feiten bij de bestaande. "
                     f"Er is niets gebouwd of veranderd.",
+                    file=shown(source.path), line=number,
                 )
             seen[iri] = (source.path, number)
+
+
+def graph_openings(path: Path) -> list[tuple[int, str]]:
+    """(line number, graph IRI) for each graph block (a claim) opened in a TriG file, in the order written."""
+    return list(_graph_openings(_read_text(path)))
 
 
 _GRAPH_OPENING = re.compile(r"\s*(?:GRAPH\s+)?(?:<([^>]*)>|([A-Za-z][\w.-]*)?:([\w.%-]*))\s*\{", re.IGNORECASE)

@@ -19,6 +19,7 @@ from ..config import Settings
 from ..errors import InputError
 from ..namespaces import KG
 from .files import SourceFile, check_graphs_written_once, data_files, load_files, locate_text, shown
+from .hints import literal_hint
 
 __all__ = ["LoadedGraph", "count_summary", "load"]
 
@@ -63,8 +64,10 @@ def load(
     store: ox.Store | None = None,
     bulk: bool = False,
     progress: Callable[[str], None] | None = None,
+    without: Iterable[Path | str] = (),
 ) -> LoadedGraph:
     """Read the ontology and data of the project (and `files`, new or changed entries) into an Oxigraph store.
+    `without` leaves data files out: those that changed copies among `files` take the place of.
 
     >>> graph = load()
     >>> len(graph.store) > 0
@@ -72,7 +75,7 @@ def load(
     """
     settings = settings or Settings.load()
     extra = [Path(f).resolve() for f in files]
-    sources = data_files(settings, extra)
+    sources = data_files(settings, extra, without)
     store = store if store is not None else ox.Store()
     load_files(store, sources, settings, bulk=bulk, progress=progress)
     check_graphs_written_once(sources)
@@ -153,14 +156,17 @@ def _ill_typed(literal: ox.Literal, graph: LoadedGraph) -> InputError:
     datatype = literal.datatype.value.replace(XSD, "xsd:")
     found = locate_text(f'"{literal.value}"', graph.paths())
     where = f"{shown(found[0])}:{found[1]}" if found else "(file not found)"
-    example = {"xsd:date": '"2017-07-07"^^xsd:date', "xsd:integer": "2017", "xsd:decimal": "1650000.00",
-               "xsd:gYear": '"2017"^^xsd:gYear', "xsd:boolean": "true"}.get(datatype, f'a valid {datatype}')
+    hint = literal_hint(literal.value, datatype)
+    if hint is not None:  # built from the value written: the date as it was probably meant, or why it is none
+        advice_en, advice_nl = hint.en, hint.nl
+    else:
+        example = {"xsd:integer": "2017", "xsd:decimal": "1650000.00", "xsd:gYear": '"2017"^^xsd:gYear',
+                   "xsd:boolean": "true"}.get(datatype, f"a valid {datatype}")
+        advice_en, advice_nl = f"Write it as {example}.", f"Schrijf het als {example}."
     return InputError(
-        f'{where}: "{literal.value}" is not a valid {datatype}. Write it as {example} (for a date: year-month-day, '
-        f"with a month from 01 to 12 and a day that exists in that month). Nothing was built or changed.",
-        f'{where}: "{literal.value}" is geen geldige {datatype}. Schrijf het als {example} (een datum als '
-        f"jaar-maand-dag, met een maand van 01 tot 12 en een dag die in die maand bestaat). Er is niets gebouwd "
-        f"of veranderd.",
+        f'{where}: "{literal.value}" is not a valid {datatype}. {advice_en} Nothing was built or changed.',
+        f'{where}: "{literal.value}" is geen geldige {datatype}. {advice_nl} Er is niets gebouwd of veranderd.',
+        file=shown(found[0]) if found else None, line=found[1] if found else None,
     )
 
 

@@ -285,6 +285,7 @@ class Target:
     base_iri: str = "https://w3id.org/kennisgraaf/"
     language: str = "nl"
     web: bool = False  # messages name a parameter as on the web (min_shared), not as an option (--min-shared)
+    credentials: tuple[str, str] | None = field(default=None, repr=False)  # for the endpoint, when it asks
 
     def called(self, param: Parameter) -> str:
         """How messages name `param` for the people using this target."""
@@ -314,14 +315,15 @@ class Target:
         if timeout <= 0:
             raise QueryError("The timeout must be more than 0 seconds.", "De timeout moet meer dan 0 seconden zijn.")
         return cls(source, endpoint, timeout, int(limit or settings.get("result_limit")),
-                   int(settings.get("max_query_length")), settings.base_iri, settings.language)
+                   int(settings.get("max_query_length")), settings.base_iri, settings.language,
+                   credentials=worker.endpoint_credentials() if endpoint is not None else None)
 
     def execute(self, text: str, limit: int | None = None) -> Result:
         """Run `text` (already checked and bound) and return its result."""
         limit = self.limit if limit is None else limit
         job: worker.LocalJob | worker.HttpJob
         if self.endpoint is not None:
-            job = worker.HttpJob(self.endpoint, text, limit, self.timeout)
+            job = worker.HttpJob(self.endpoint, text, limit, self.timeout, credentials=self.credentials)
         else:
             job = worker.LocalJob(text, limit)
         return _result(worker.execute(self.source, job, self.timeout), text, self)
@@ -388,7 +390,7 @@ def sparql(text: str, *, settings: Settings | None = None, store: ox.Store | str
     crash the engine, and (unless `allow_service`) SERVICE calls to other endpoints."""
     settings = settings or Settings.load()
     target = Target.of(settings, store, endpoint, timeout, limit)
-    check(text, target.max_length, allow_service=allow_service)
+    check(text, target.max_length, allow_service=allow_service, known_prefixes=prefixes(target.base_iri))
     return target.execute(text)
 
 
@@ -407,7 +409,7 @@ def _bind_parameters(query: CannedQuery, values: Mapping[str, Any], target: Targ
                              f"{known}).",
                              f"De query {query.name} heeft geen parameter {', '.join(unknown)} (de parameters: "
                              f"{known}).")
-    shape = check(query.text, target.max_length, found=query.shape)
+    shape = check(query.text, target.max_length, found=query.shape, known_prefixes=prefixes(target.base_iri))
     bound: dict[str, Any] = {}
     given_iris: list[tuple[Parameter, ox.NamedNode]] = []
     for param in query.params:

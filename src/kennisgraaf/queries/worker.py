@@ -20,7 +20,8 @@ import signal
 import threading
 import time
 import weakref
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,15 @@ import pyoxigraph as ox
 
 from ..errors import QueryError, QueryTimeout
 
-__all__ = ["Answer", "HttpJob", "Job", "LocalJob", "UpdateJob", "execute", "execute_async", "keep_idle", "run_here",
-           "share", "shutdown", "warm"]
+__all__ = ["CREDENTIALS_FILE_VARIABLE", "CREDENTIALS_VARIABLE", "MAX_ANSWER_BYTES", "Answer", "HttpJob", "Job",
+           "LocalJob", "UpdateJob", "endpoint_credentials", "execute", "execute_async", "keep_idle", "retire",
+           "run_here", "share", "shutdown", "warm"]
+
+# The user:password for SPARQL endpoints that ask for one (--endpoint, the setting sparql_endpoint): from the
+# environment or a file it names, never from the command line.
+CREDENTIALS_VARIABLE = "KENNISGRAAF_SPARQL_CREDENTIALS"
+CREDENTIALS_FILE_VARIABLE = "KENNISGRAAF_SPARQL_CREDENTIALS_FILE"
+MAX_ANSWER_BYTES = 256 * 1024 * 1024  # an endpoint's answer is read up to this size (rows: up to the limit)
 
 # Where a worker runs its jobs: a store folder, a store object, or None for an endpoint.
 Source = str | ox.Store | None
@@ -57,10 +65,17 @@ class UpdateJob:
 
 @dataclass(frozen=True)
 class HttpJob:
+    """A query for a SPARQL endpoint, sent from a worker. `default_graph` and `named_graphs` are sent as the
+    protocol's default-graph-uri and named-graph-uri; `credentials` (user, password) only when the endpoint
+    asks (HTTP basic or digest). Redirects are followed only on the endpoint's own host."""
+
     endpoint: str
     query: str
     limit: int
     timeout: float
+    default_graph: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    credentials: tuple[str, str] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -189,9 +204,10 @@ def execute(source: Source, job: Job, timeout: float) -> Answer:
     return answer
 
 
-async def execute_async(source: str, job: LocalJob, timeout: float) -> Answer:
-    """execute() for a pooled source (a store folder or a shared store), for servers: waits for the worker's
-    answer on the event loop (asyncio), without a thread; the query itself runs in the worker."""
+async def execute_async(source: str | None, job: LocalJob | HttpJob, timeout: float) -> Answer:
+    """execute() for a pooled source (a store folder, a shared store, or None for an endpoint), for servers:
+    waits for the worker's answer on the event loop (asyncio), without a thread; the query itself runs in the
+    worker."""
     import asyncio
 
     worker = _checkout(source)
@@ -224,8 +240,9 @@ async def execute_async(source: str, job: LocalJob, timeout: float) -> Answer:
 
 def _checkout(key: str | None) -> _Worker:
     with _lock:
-        # A store folder is one immutable release: workers of other releases are no longer needed.
-        for other in [k for k in _idle if k != key and k is not None and key is not None]:
+        # A store folder is one immutable release: workers of other releases are no longer needed. (A shared
+        # store is let go explicitly, by retire(): a server serves the old one and the new one for a moment.)
+        for other in [k for k in _idle if k != key and k is not None and key is not None and k not in _shared]:
             for stale in _idle.pop(other):
                 stale.kill()
         pool = _idle.get(key, [])
@@ -254,6 +271,7 @@ def warm(source: str, count: int) -> None:
 # its copy of this process's memory, without loading anything.
 _shared: dict[str, ox.Store] = {}
 _shared_keys = itertools.count()
+_MEMORY = "memory:"
 
 
 def share(store: ox.Store, replacing: str | None = None) -> str:
@@ -261,17 +279,29 @@ def share(store: ox.Store, replacing: str | None = None) -> str:
     (`memory:N`, never used before) for execute(). Workers forked from now on find the store in their copy of
     memory. A changed graph is shared as a new store, `replacing` the old key: the old store is let go, and
     idle workers of it are stopped once the new key is used."""
-    key = f"memory:{next(_shared_keys)}"
+    key = f"{_MEMORY}{next(_shared_keys)}"
     _shared[key] = store
     if replacing is not None:
         _shared.pop(replacing, None)
     return key
 
 
+def retire(key: str) -> None:
+    """Let go of the store shared under `key` (see share): workers forked from now on no longer find it, its
+    idle workers are stopped now and its busy ones once they have answered. Only for a key nothing will use
+    again: a worker started for it could not open the store."""
+    with _lock:
+        _shared.pop(key, None)
+        workers = _idle.pop(key, [])
+    for worker in workers:
+        worker.kill()
+
+
 def _checkin(key: str | None, worker: _Worker) -> None:
     with _lock:
-        pool = _idle.setdefault(key, [])
-        if len(pool) < _MAX_IDLE:
+        let_go = key is not None and key.startswith(_MEMORY) and key not in _shared  # see retire()
+        pool = _idle.setdefault(key, []) if not let_go else []
+        if not let_go and len(pool) < _MAX_IDLE:
             pool.append(worker)
             return
     worker.kill()
@@ -471,21 +501,106 @@ _GRAPH_FORMATS = {
 }
 
 
+_GRAPH_ACCEPT = ("application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.5, "
+                 "application/sparql-results+json;q=0.1")
+
+
+def endpoint_credentials(environ: Mapping[str, str] | None = None) -> tuple[str, str] | None:
+    """(user, password) for SPARQL endpoints, from the file named by KENNISGRAAF_SPARQL_CREDENTIALS_FILE or
+    from KENNISGRAAF_SPARQL_CREDENTIALS (user:password); None when neither is set."""
+    environ = os.environ if environ is None else environ
+    where = f"the variable {CREDENTIALS_VARIABLE}"
+    value = environ.get(CREDENTIALS_VARIABLE, "")
+    if environ.get(CREDENTIALS_FILE_VARIABLE):
+        where = f"the file {environ[CREDENTIALS_FILE_VARIABLE]}"
+        try:
+            lines = Path(environ[CREDENTIALS_FILE_VARIABLE]).read_text("utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            raise QueryError(f"The credentials file {environ[CREDENTIALS_FILE_VARIABLE]} ({CREDENTIALS_FILE_VARIABLE}) "
+                             f"cannot be read: {error}.",
+                             f"Het bestand met inloggegevens {environ[CREDENTIALS_FILE_VARIABLE]} "
+                             f"({CREDENTIALS_FILE_VARIABLE}) is niet te lezen: {error}.") from None
+        value = next((line for line in lines if line.strip()), "")
+    if not value:
+        return None
+    user, colon, password = value.strip("\r\n").partition(":")
+    if not colon or not user:
+        raise QueryError(f"The credentials in {where} are not of the form user:password.",
+                         f"De inloggegevens in {where} hebben niet de vorm gebruiker:wachtwoord.")
+    return user, password
+
+
+class _SameHostRedirects:
+    """Makes urllib follow a redirect only to the endpoint's own scheme, host and port."""
+
+    @staticmethod
+    def handler(endpoint: str) -> Any:
+        import urllib.parse
+        import urllib.request
+
+        origin = urllib.parse.urlsplit(endpoint)[:2]
+
+        class Handler(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
+                target = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl))
+                if target[:2] != origin:
+                    raise QueryError(
+                        f"The endpoint {endpoint} redirected the query to {target.scheme}://{target.netloc}, another "
+                        f"host, which kennisgraaf does not follow. Configure the endpoint's final address.",
+                        f"Het endpoint {endpoint} stuurde de query door naar {target.scheme}://{target.netloc}, een "
+                        f"andere host, en daar volgt kennisgraaf niet. Stel het uiteindelijke adres van het endpoint "
+                        f"in.")
+                return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+        return Handler()
+
+
+class _Capped:
+    """A response read up to MAX_ANSWER_BYTES: a parser reading past that gets an error."""
+
+    def __init__(self, response: Any, endpoint: str) -> None:
+        self.response = response
+        self.endpoint = endpoint
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.response.read(size if size is not None and size >= 0 else MAX_ANSWER_BYTES + 1)
+        self.read_bytes += len(chunk)
+        if self.read_bytes > MAX_ANSWER_BYTES:
+            raise QueryError(f"The endpoint {self.endpoint} sent an answer larger than "
+                             f"{MAX_ANSWER_BYTES // 2**20} MB; ask for less (a LIMIT).",
+                             f"Het endpoint {self.endpoint} stuurde een antwoord groter dan "
+                             f"{MAX_ANSWER_BYTES // 2**20} MB; vraag om minder (een LIMIT).")
+        return bytes(chunk)
+
+
 def _run_http(job: HttpJob) -> Answer:
     import urllib.error
     import urllib.parse
     import urllib.request
 
-    body = urllib.parse.urlencode({"query": job.query}).encode("utf-8")
+    from ..sparqltext import shape
+
+    fields: list[tuple[str, str]] = [("query", job.query)]
+    fields += [("default-graph-uri", iri) for iri in job.default_graph or ()]
+    fields += [("named-graph-uri", iri) for iri in job.named_graphs or ()]
+    body = urllib.parse.urlencode(fields).encode("utf-8")
+    graph = shape(job.query).form in ("CONSTRUCT", "DESCRIBE")  # Virtuoso answers those as table if let
     request = urllib.request.Request(job.endpoint, data=body, method="POST", headers={
-        "Accept": _ACCEPT,
+        "Accept": _GRAPH_ACCEPT if graph else _ACCEPT,
         "Content-Type": "application/x-www-form-urlencoded",
         "User-Agent": "kennisgraaf",
     })
+    handlers: list[Any] = [_SameHostRedirects.handler(job.endpoint)]
+    if job.credentials is not None:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, job.endpoint, *job.credentials)
+        handlers += [urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
+    opener = urllib.request.build_opener(*handlers)
     try:
-        with urllib.request.urlopen(request, timeout=job.timeout) as response:
+        with opener.open(request, timeout=job.timeout) as response:
             content_type = response.headers.get_content_type()
-            data = response.read()
+            return _parse_answer(_Capped(response, job.endpoint), content_type, job)
     except urllib.error.HTTPError as error:
         detail = error.read(2000).decode("utf-8", "replace").strip()
         raise QueryError(f"The endpoint {job.endpoint} refused the query (HTTP {error.code}): {detail}",
@@ -496,12 +611,22 @@ def _run_http(job: HttpJob) -> Answer:
             raise _timed_out(job.timeout) from None
         raise QueryError(f"The endpoint {job.endpoint} cannot be reached: {reason}.",
                          f"Het endpoint {job.endpoint} is niet bereikbaar: {reason}.") from None
-    if content_type in _RESULT_FORMATS and _RESULT_FORMATS[content_type] is not None:
-        results = ox.parse_query_results(data, format=_RESULT_FORMATS[content_type])
-        return _answer(results, job.limit)
-    if content_type in _GRAPH_FORMATS:
-        triples = (quad.triple for quad in ox.parse(data, format=_GRAPH_FORMATS[content_type]))
-        return _answer(triples, job.limit)
+
+
+def _parse_answer(data: _Capped, content_type: str, job: HttpJob) -> Answer:
+    """The answer read from the response as it is parsed: a SELECT stops reading after the row limit."""
+    try:
+        if content_type in _RESULT_FORMATS and _RESULT_FORMATS[content_type] is not None:
+            results = ox.parse_query_results(data, format=_RESULT_FORMATS[content_type])  # type: ignore[arg-type]
+            return _answer(results, job.limit)
+        if content_type in _GRAPH_FORMATS:
+            triples = (quad.triple for quad in ox.parse(data, format=_GRAPH_FORMATS[content_type]))  # type: ignore
+            return _answer(triples, job.limit)
+    except SyntaxError as error:
+        raise QueryError(f"The endpoint {job.endpoint} answered with {content_type} that kennisgraaf cannot read: "
+                         f"{error}",
+                         f"Het endpoint {job.endpoint} antwoordde met {content_type} dat kennisgraaf niet kan lezen: "
+                         f"{error}") from None
     raise QueryError(f"The endpoint {job.endpoint} answered in a format kennisgraaf does not read "
                      f"({content_type}).",
                      f"Het endpoint {job.endpoint} antwoordde in een formaat dat kennisgraaf niet leest "

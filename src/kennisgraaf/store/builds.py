@@ -16,6 +16,9 @@ Layout of the build folder::
                                 validation needs it as it was
       releases/<id>/reach.json  how far the shapes look from a focus node (validation/reach.py), for
                                 incremental validation
+      releases/<id>/vocabulary.json the classes and properties the graph uses (to check queries against)
+      releases/<id>/entities.txt the declared entity IRIs, one per line (for "did you mean" in incremental
+                                validation, which does not read the whole graph)
 
 A build is written into a fresh release folder and only then made current by replacing the symlink in one
 rename, so a failed or interrupted build (Ctrl-C, crash, disk full) leaves the previous build as it was.
@@ -40,6 +43,7 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import NotBuiltError, OutputError, ValidationFailed
+from .vocabulary import vocabulary_of, write_vocabulary
 
 __all__ = ["LAYOUT", "BuildReport", "build", "current_release", "open_store", "read_report", "state_each_fact_once"]
 
@@ -48,6 +52,10 @@ KEEP_RELEASES = 2
 LAYOUT = 2  # report.json's "layout": 2 since the default graph holds each fact once (1: it held only documents)
 DEFAULT_GRAPH = "default-graph.nt"
 REACH = "reach.json"
+ENTITIES = "entities.txt"
+# The entity IRIs a validation knows as declared (validation/validator.py: with rdf:type or kg:statusValue)
+_ENTITIES = ("SELECT DISTINCT ?s WHERE {{ {{ ?s a ?type }} UNION {{ ?s <https://w3id.org/kennisgraaf/def/statusValue> "
+             "?status }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{prefix}\")) }}")
 
 
 @dataclass
@@ -111,11 +119,13 @@ def build(settings: Settings | None = None, progress: Callable[[str], None] | No
         dump = graph.store.dump(format=ox.RdfFormat.N_QUADS)
         assert dump is not None
         _write_store(release / "store", dump)
+        write_vocabulary(release, vocabulary_of(graph.store))
+        (release / ENTITIES).write_text(_entities(graph.store, settings.base_iri), "utf-8")
         timings["store"] = time.perf_counter() - step
         timings["total"] = time.perf_counter() - started
         data = _report_data(settings, graph, report, dump, timings)
         (release / "report.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        final = release.with_name(datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8])
+        final = release.with_name(datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f") + "-" + uuid.uuid4().hex[:8])
         release.rename(final)
         _make_current(build_dir, final)
     except BaseException:
@@ -129,6 +139,11 @@ def state_each_fact_once(store: ox.Store) -> None:
     """Put every triple of the named graphs into the default graph, where a store holds it once however many
     claims state it."""
     store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+
+def _entities(store: ox.Store, base_iri: str) -> str:
+    rows = store.query(_ENTITIES.format(prefix=base_iri + "id/"))
+    return "".join(f"{iri}\n" for iri in sorted(row["s"].value for row in rows))  # type: ignore[union-attr]
 
 
 def _reach(settings: Settings) -> dict[str, Any]:

@@ -1,12 +1,7 @@
-"""Validating entries: against the current build when it is the graph they go into, else the whole graph.
-
-`validate(settings, files)` is what `kennisgraaf validate FILE` and `kennisgraaf.validate()` run. With files,
-and a current build made from the same ontology, data and shapes as the project has now (apart from the files
-themselves: new ones, or ones unchanged since the build), the files are validated incrementally against the
-built store (validation/incremental.py: well under a second at a million triples); otherwise, or when the
-incremental path says it cannot give the same answer, the whole graph is validated as before (about two minutes
-at a million triples). Both give the same problems; the report's `method` says which was used and `why_full`
-why not incrementally.
+"""The current build as incremental validation needs it (validation/incremental.py): `built_for(settings, files)`
+opens it when it was made from the same ontology, data and shapes as the project has now, apart from the
+entries being validated (new ones, or ones unchanged since the build), and says why not otherwise
+(`NotIncremental`). `kennisgraaf validate FILE` (entry/changes.py) then validates against it, or in full.
 """
 
 from __future__ import annotations
@@ -15,39 +10,18 @@ import hashlib
 import json
 from collections.abc import Iterable
 from pathlib import Path
+
 import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import NotBuiltError
 from ..graph.files import data_files, discover
-from ..validation.incremental import Built, NotIncremental, validate_entries
+from ..validation.incremental import Built, NotIncremental
 from ..validation.reach import Analysis
-from ..validation.validator import ValidationReport
-from ..validation.validator import validate as validate_in_full
-from .builds import DEFAULT_GRAPH, REACH, current_release
+from .builds import DEFAULT_GRAPH, ENTITIES, REACH, current_release
+from .vocabulary import read_vocabulary
 
-__all__ = ["built_for", "validate"]
-
-
-def validate(settings: Settings | None = None, files: Iterable[Path | str] = (), lang: str | None = None
-             ) -> ValidationReport:
-    """Validate the project's graph; with `files`, validate those new or changed entries in the context of the
-    graph, reporting only problems written in them (incrementally against the current build when it fits).
-
-    >>> validate().conforms
-    True
-    """
-    settings = settings or Settings.load()
-    files = list(files)
-    why = None
-    if files:
-        try:
-            return validate_entries(settings, files, built_for(settings, files), lang)
-        except NotIncremental as reason:
-            why = str(reason)
-    report = validate_in_full(settings, files, lang)
-    report.why_full = why
-    return report
+__all__ = ["built_for"]
 
 
 def built_for(settings: Settings, files: Iterable[Path | str]) -> Built:
@@ -95,8 +69,14 @@ def built_for(settings: Settings, files: Iterable[Path | str]) -> Built:
         analysis = Analysis.from_json(kept)  # None when made by another version: made again
     store = ox.Store.read_only(str(release / "store"))
     triples = list(ox.parse(default_graph, ox.RdfFormat.N_TRIPLES)) if default_graph else []
+    vocabulary = read_vocabulary(release)
+    if vocabulary is None:
+        raise NotIncremental("the build keeps no vocabulary (made by an older version)")
+    if not (release / ENTITIES).exists():
+        raise NotIncremental("the build keeps no list of its entities (made by an older version)")
     return Built(store, [ox.Triple(q.subject, q.predicate, q.object) for q in triples], report["warnings"],
-                 built_entries, analysis)
+                 built_entries, analysis, vocabulary.properties,
+                 lambda: (release / ENTITIES).read_text("utf-8").split())
 
 
 def _sha256(path: Path) -> str:

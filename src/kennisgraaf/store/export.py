@@ -18,7 +18,7 @@ from ..errors import InputError, OutputError
 from ..namespaces import prefixes
 from .builds import open_store
 
-__all__ = ["FORMATS", "export", "serialize_sorted"]
+__all__ = ["FORMATS", "export", "serialize_sorted", "write_atomically"]
 
 # name: (Oxigraph format, holds named graphs, file extension)
 FORMATS: dict[str, tuple[ox.RdfFormat, bool, str]] = {
@@ -57,7 +57,7 @@ def export(
     data = serialize_sorted(quads, fmt, settings.base_iri)
     if output is None:
         return data
-    _write_atomically(Path(output), data, force)
+    write_atomically(Path(output), data, force)
     return None
 
 
@@ -92,7 +92,9 @@ def _graph_key(name: object) -> str:
     return "" if isinstance(name, ox.DefaultGraph) else str(name)
 
 
-def _write_atomically(path: Path, data: bytes, force: bool) -> None:
+def write_atomically(path: Path, data: bytes, force: bool) -> None:
+    """Write `data` to `path` through a temporary file beside it, so a reader never sees half a file; an
+    existing file is replaced only with `force` (OutputError otherwise)."""
     if path.exists() and not force:
         raise OutputError(
             f"{path} already exists; kennisgraaf does not overwrite files. Choose another name, or pass --force "

@@ -1,9 +1,9 @@
 """Validating new or changed entries against the built graph, without validating the whole graph again.
 
 `validate(settings, files)` with files loads the whole graph, validates all of it and keeps the problems placed
-in the files (`only_files`): about two minutes at a million triples. `validate_entries` gives the same problems
-from the entries and the current build: it validates only the nodes that can have a problem placed in the files,
-on the triples of the built store the shapes can look at for those nodes.
+in the files (`only_files`): about two minutes at a million triples. `validate_against_build` gives the same
+problems from the entries and the current build: it validates only the nodes that can have a problem placed in
+the files, on the triples of the built store the shapes can look at for those nodes.
 
 What "the same problems" means: the validation results whose focus node, or else whose value, is an IRI written
 in the files (that is where `only_files` places a problem), each with the same focus, path, value, shape,
@@ -47,7 +47,7 @@ Rules that look at the whole graph, and how each gets the same answer:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,7 +63,7 @@ from . import reach, shacl_sparql
 from .reach import NotIncremental, Plan, Step
 from .validator import ValidationReport, finish_report, quotes_not_in_their_document, shapes_graph
 
-__all__ = ["Built", "NotIncremental", "validate_entries"]
+__all__ = ["Built", "NotIncremental", "validate_against_build"]
 
 SH = "http://www.w3.org/ns/shacl#"
 KG = "https://w3id.org/kennisgraaf/def/"
@@ -82,9 +82,11 @@ class Built:
     warnings: list[dict[str, Any]]
     built_entries: set[Path] = field(default_factory=set)
     analysis: reach.Analysis | None = None  # the reach of its shapes, when the build kept it
+    properties: frozenset[str] = frozenset()  # the properties its graph uses (vocabulary.json)
+    entities: Callable[[], Iterable[str]] = tuple  # its declared entity IRIs (read when a message needs them)
 
 
-def validate_entries(settings: Settings, files: Iterable[Path | str], built: Built,
+def validate_against_build(settings: Settings, files: Iterable[Path | str], built: Built,
                      lang: str | None = None) -> ValidationReport:
     """The problems a full validation places in `files`, found from the files and the current build only.
     Raises NotIncremental when that cannot be done the same way (the caller then validates in full)."""
@@ -146,9 +148,29 @@ def validate_entries(settings: Settings, files: Iterable[Path | str], built: Bui
     )
     shacl_sparql.merge_results(report_graph, sparql_results)
     shacl_sparql.merge_results(report_graph, quotes_not_in_their_document(hood.quote_graph(graph, candidates)))
-    report = finish_report(report_graph, data, shapes, graph, lang, True, started)
+    report = finish_report(report_graph, data, shapes, graph, lang, True, started,
+                           known_iris=_declared_iris(built, entry_store, settings.base_iri))
     report.method = "incremental"
     return report
+
+
+def _declared_iris(built: Built, entry_store: ox.Store, base_iri: str) -> Any:
+    """The declared entity IRIs of the build and the entries (as a full validation finds them in the whole
+    graph, for "did you mean"), read only when a message needs them."""
+    import functools
+
+    import rdflib
+
+    query = (f"SELECT DISTINCT ?s WHERE {{ {{ ?s a ?type }} UNION {{ ?s <{KG}statusValue> ?status }} "
+             f"FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{base_iri}id/\")) }}")
+
+    @functools.cache
+    def declared() -> frozenset[Any]:
+        rows = entry_store.query(query, use_default_graph_as_union=True)
+        found = set(built.entities()) | {row["s"].value for row in rows}  # type: ignore[union-attr]
+        return frozenset(rdflib.URIRef(iri) for iri in found)
+
+    return declared
 
 
 # ------------------------------------------------------------------ checks before validating

@@ -8,16 +8,18 @@ chosen language, the property, the offending value.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..config import Settings
 from ..graph.files import locate, locate_value, read_shape_quads, shown
+from ..graph.hints import closest, literal_hint, or_list
 from ..graph.loading import LoadedGraph, load
 from ..namespaces import prefixes
 from . import shacl_sparql
@@ -50,6 +52,7 @@ class Problem:
     shape: str | None = None
     file: str | None = None
     line: int | None = None
+    suggestions: list[str] = field(default_factory=list)  # what was probably meant (closest known names, a value)
 
     @property
     def location(self) -> str:
@@ -125,14 +128,15 @@ def validate_graph(graph: LoadedGraph, lang: str = "nl", only_files: bool = Fals
 
 
 def finish_report(report_graph: Any, data: Any, shapes: Any, graph: LoadedGraph, lang: str, only_files: bool,
-                  started: float) -> ValidationReport:
+                  started: float, known_iris: Callable[[], frozenset[Any]] | None = None) -> ValidationReport:
     """pyshacl's report (with the results merged into it) as a ValidationReport: each result placed at its file
     and line, with its message; with `only_files`, only the results located in the graph's extra files.
-    `data` is the data graph the results came from (for the names of the focus nodes)."""
+    `data` is the data graph the results came from (for the names of the focus nodes); `known_iris`, when `data`
+    is only part of the graph, gives the declared entity IRIs of the whole graph (for "did you mean")."""
     search = graph.extra_files if only_files else graph.paths()
     problems = []
     for result in _results(report_graph):
-        problem = _problem(result, report_graph, data, shapes, graph, search, lang)
+        problem = _problem(result, report_graph, data, shapes, graph, search, lang, known_iris)
         if only_files and problem.file is None:
             _drop(report_graph, result)  # a pre-existing problem elsewhere in the graph
             continue
@@ -199,7 +203,8 @@ def _results(report_graph: Any) -> list[Any]:
 
 
 def _problem(
-    result: Any, report_graph: Any, data: Any, shapes: Any, graph: LoadedGraph, search: list[Path], lang: str
+    result: Any, report_graph: Any, data: Any, shapes: Any, graph: LoadedGraph, search: list[Path], lang: str,
+    known_iris: Callable[[], frozenset[Any]] | None = None,
 ) -> Problem:
     import rdflib
 
@@ -219,19 +224,124 @@ def _problem(
         property_name = re.split(r"[/#]", str(path))[-1]
         found = locate_value(str(value), property_name, *found) or found
     label = _label(data, focus, lang)
-    message = _fill(_pick(messages, lang) or _fallback_message(one("sourceConstraintComponent"), lang),
-                    focus=label or short(focus), value=_show(value, short), path=_show(path, short))
+    component = str(one("sourceConstraintComponent") or "")
+    shown_value, in_message, hints, suggestions = _show(value, short), _show(value, short), [], []
+    expected = shapes.value(shape, rdflib.URIRef(SH + "datatype")) if shape is not None else None
+    if component == SH + "DatatypeConstraintComponent" and isinstance(value, rdflib.Literal) and expected is not None:
+        # the value as written, with its datatype or language: "2017-07-07"^^xsd:dat and "2017-07-07" look alike
+        shown_value = _turtle(value, short)
+        in_message = _WORDS[lang]["expected"].format(found=shown_value, expected=short(expected))
+        if (hint := literal_hint(str(value), str(expected))) is not None:
+            hints.append(hint.message(lang))
+            suggestions += [hint.suggestion] if hint.suggestion else []
+    elif component == SH + "InConstraintComponent" and value is not None:
+        suggestions = closest(_show(value, short) or "", [_show(v, short) or "" for v in _members(shapes, shape)])
+    if (unknown := _unknown_iri(data, focus, value, graph.settings.base_iri)) is not None:
+        known = known_iris() if known_iris is not None else _known_iris(data, graph.settings.base_iri)
+        suggestions = _closest_known(known, unknown, graph.settings.base_iri, short)
+    if suggestions and not hints:
+        hints.append(_WORDS[lang]["did_you_mean"].format(names=or_list(suggestions, lang)))
+    template = _pick(messages, lang) or _fallback_message(component, lang)
+    message = _fill(template, focus=label or short(focus), value=in_message, path=_show(path, short))
+    if in_message != shown_value and not re.search(r"\{[$?]value\}", template):
+        hints.insert(0, _WORDS[lang]["found"].format(found=in_message))
+    message = " ".join([message, *hints])
     return Problem(
         severity=severity,
         message=message,
         focus=str(focus),
         focus_label=label,
         path=_show(path, short),
-        value=_show(value, short),
+        value=shown_value,
         shape=short(shape) if isinstance(shape, rdflib.URIRef) else None,
         file=shown(found[0]) if found else None,
         line=found[1] if found else None,
+        suggestions=suggestions,
     )
+
+
+_WORDS = {
+    "nl": {"expected": "{found} — verwacht een {expected}", "found": "Gevonden: {found}.",
+           "did_you_mean": "Bedoel je {names}?"},
+    "en": {"expected": "{found} — expected an {expected}", "found": "Found: {found}.",
+           "did_you_mean": "Did you mean {names}?"},
+}
+
+
+def _turtle(literal: Any, short: Any) -> str:
+    """A literal as Turtle writes it: "2017"@nl, "2017-07-07"^^xsd:dat, or "2017" for a plain string."""
+    text = '"' + str(literal).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if literal.language:
+        return f"{text}@{literal.language}"
+    if literal.datatype is not None and str(literal.datatype) != _XSD_STRING:
+        return f"{text}^^{short(literal.datatype)}"
+    return text
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _members(shapes: Any, shape: Any) -> list[Any]:
+    """The allowed values (sh:in) of a shape."""
+    import rdflib
+    from rdflib.collection import Collection
+
+    head = shapes.value(shape, rdflib.URIRef(SH + "in")) if shape is not None else None
+    return list(Collection(shapes, head)) if head is not None else []
+
+
+def _unknown_iri(data: Any, focus: Any, value: Any, base_iri: str) -> Any:
+    """The focus node or value when it is an entity IRI ({base}id/...) that nothing declares (no rdf:type)."""
+    import rdflib
+
+    for node in (focus, value):
+        if isinstance(node, rdflib.URIRef) and str(node).startswith(base_iri + "id/") \
+                and node not in _known_iris(data, base_iri):
+            return node
+    return None
+
+
+_KNOWN: dict[int, tuple[Any, frozenset[Any]]] = {}
+
+
+def _known_iris(data: Any, base_iri: str) -> frozenset[Any]:
+    """The declared entity IRIs of the graph (with rdf:type or, for status periods, kg:statusValue), worked
+    out once per validated graph."""
+    import weakref
+
+    import rdflib
+
+    cached = _KNOWN.get(id(data))
+    if cached is not None and cached[0]() is data:
+        return cached[1]
+    prefix = base_iri + "id/"
+    status_value = rdflib.URIRef("https://w3id.org/kennisgraaf/def/statusValue")
+    iris = frozenset(s for s in (*data.subjects(rdflib.RDF.type, None), *data.subjects(status_value, None))
+                     if isinstance(s, rdflib.URIRef) and str(s).startswith(prefix))
+    _KNOWN.clear()  # one graph at a time is validated
+    _KNOWN[id(data)] = (weakref.ref(data), iris)
+    return iris
+
+
+def _closest_known(known: frozenset[Any], unknown: Any, base_iri: str, short: Any) -> list[str]:
+    """The declared IRIs closest to an unknown one: of the same type (organisatie: for organisatie:...) first,
+    of any type when the type itself may be misspelt."""
+    prefix = base_iri + "id/"
+    by_kind = _short_names_by_kind(known, base_iri)
+    same_kind = by_kind.get(str(unknown)[len(prefix):].split("/", 1)[0], [])
+    return closest(short(unknown), same_kind) or closest(short(unknown), [n for names in by_kind.values()
+                                                                            for n in names], n=3)
+
+
+@functools.lru_cache(maxsize=2)
+def _short_names_by_kind(known: frozenset[Any], base_iri: str) -> dict[str, list[str]]:
+    """The declared IRIs shortened, by kind (organisatie for organisatie:...): made once per validation,
+    however many unknown IRIs it finds."""
+    prefix, short = base_iri + "id/", _shortener(base_iri)
+    by_kind: dict[str, list[str]] = {}
+    for iri in known:
+        by_kind.setdefault(str(iri)[len(prefix):].split("/", 1)[0], []).append(short(iri))
+    return by_kind
 
 
 def _templates(shapes: Any, constraint: Any, shape: Any) -> list[Any]:
@@ -282,9 +392,16 @@ def _label(data: Any, node: Any, lang: str) -> str | None:
 
 def _shortener(base_iri: str) -> Any:
     table = sorted(prefixes(base_iri).items(), key=lambda item: -len(item[1]))
+    by_namespace = {namespace: name for name, namespace in reversed(table)}
 
     def short(term: Any) -> str:
         text = str(term)
+        # the local part has no / or #, so the namespace can only be all up to the last of them: looked up
+        # first (a did-you-mean shortens every IRI of a large graph)
+        cut = max(text.rfind("/"), text.rfind("#")) + 1
+        name = by_namespace.get(text[:cut]) if cut else None
+        if name is not None and re.fullmatch(r"[\w-]+", text[cut:] or "-"):
+            return f"{name}:{text[cut:]}"
         for name, namespace in table:
             if text.startswith(namespace) and re.fullmatch(r"[\w-]+", text[len(namespace):] or "-"):
                 return f"{name}:{text[len(namespace):]}"

@@ -12,6 +12,9 @@ One exception, for speed: a query that took its worker at most `inline_query_ms`
 the next times it is asked (`_run_here`). The graph does not change while it is served, so the same query
 does the same work again; the trip to a worker would cost more than such a query itself.
 
+After a new build the server switches to it by itself (web.reload: each request keeps the graph it started
+with); answers carry an ETag from the build's content hash, and a client that has one gets 304 (web.caching).
+
     >>> from kennisgraaf.config import Settings
     >>> app = create_app(Settings.load())   # nothing is opened until the app starts
 """
@@ -38,8 +41,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..config import Settings
 from ..queries import worker
-from . import pages
+from . import entries, pages
+from .caching import Caching
 from .errors import server_error
+from .reload import Pinned, Reloader
 from .sparql import EXPOSED_HEADERS, SparqlFastPath, sparql_endpoint
 from .state import ServerState, load_state, state_of
 
@@ -51,7 +56,9 @@ access_log = logging.getLogger("kennisgraaf.access")
 
 async def health(request: Request) -> Response:
     state = state_of(request)
-    return JSONResponse({"status": "ok", "triples": state.triples, "running_queries": state.running,
+    return JSONResponse({"status": "ok", "triples": state.triples, "content_hash": state.content_hash,
+                         "release": state.release.name if state.release else None, "updates": state.generation,
+                         "process": os.getpid(), "running_queries": state.running,
                          "max_concurrent_queries": state.max_running})
 
 
@@ -104,25 +111,31 @@ def create_app(settings: Settings, state: ServerState | None = None) -> ASGIApp:
         loaded = state or load_state(settings)
         loaded.limiter = anyio.CapacityLimiter(loaded.max_running + 4)
         app.state.kennisgraaf = loaded
-        log.info("Serving %d triples; queries run in worker processes (%d at once, %g s each)", loaded.triples,
-                 loaded.max_running, loaded.timeout)
+        log.info("Serving %d triples%s; queries run in worker processes (%d at once, %g s each)", loaded.triples,
+                 f" from the SPARQL endpoint {loaded.endpoint}" if loaded.endpoint else "", loaded.max_running,
+                 loaded.timeout)
+        reloader = Reloader(app, settings)
+        reloader.start()
         try:
             yield
         finally:
+            reloader.stop()
             worker.shutdown()
 
     routes = [
         Route("/sparql", sparql_endpoint, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
         *pages.routes(),
+        *entries.routes(),
     ]
     middleware = [
         Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"],
                    allow_headers=["*"], expose_headers=list(EXPOSED_HEADERS), max_age=3600),
+        Middleware(Caching),
     ]
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan,
                     exception_handlers={Exception: server_error})
-    return AccessLog(SparqlFastPath(app))
+    return AccessLog(Pinned(SparqlFastPath(app), app))
 
 
 _SETTINGS_VARIABLE = "KENNISGRAAF_SERVE_SETTINGS"
@@ -157,6 +170,10 @@ def serve(settings: Settings, announce: Callable[[str], None] | None = None) -> 
     processes = int(settings.get("server_processes"))
     if processes > 1 and settings.get("allow_update"):
         log.warning("allow_update keeps one copy of the graph: serving from one process, not %d", processes)
+        processes = 1
+    if processes > 1 and settings.get("allow_entries"):
+        log.warning("allow_entries signs its forms with a secret of one process: serving from one, not %d",
+                    processes)
         processes = 1
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     url = f"http://{shown if ':' not in shown else '[' + shown + ']'}:{port}/"

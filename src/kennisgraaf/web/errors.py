@@ -1,7 +1,7 @@
 """The HTTP answers to requests that cannot be answered as asked: one place for their status codes and words,
 used by the SPARQL endpoint and the pages alike.
 
-May import: the foundation (errors), web.protocol and web.state.
+May import: the foundation (errors), web.protocol, web.state and web.caching.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from ..errors import QueryError, QueryTimeout
+from .caching import NO_STORE
 from .protocol import MediaType, ProtocolError
 from .state import Busy, ServerState
 
@@ -22,8 +23,10 @@ log = logging.getLogger("kennisgraaf.serve")
 
 
 def error_response(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    """A plain-text answer with this status: what went wrong and what to do."""
-    return PlainTextResponse(message.rstrip() + "\n", status_code=status, headers=headers)
+    """A plain-text answer with this status: what went wrong and what to do. Never cached: a refusal (busy,
+    too slow) may be answered otherwise a moment later."""
+    return PlainTextResponse(message.rstrip() + "\n", status_code=status,
+                             headers={"Cache-Control": NO_STORE, **(headers or {})})
 
 
 def refusal(state: ServerState, error: ProtocolError | Busy | QueryError) -> Response:

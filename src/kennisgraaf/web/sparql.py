@@ -1,14 +1,15 @@
 """/sparql: the SPARQL 1.1 Protocol endpoint — queries (in a worker process, or in this one once they have
 proved quick), updates when allowed, and the service description.
 
-May import: the foundation, queries (workers, SPARQL text checks), web.protocol, web.state, web.errors and
-web.pages (a browser opening /sparql gets the query page).
+May import: the foundation, queries (workers, SPARQL text checks), web.protocol, web.state, web.errors,
+web.caching and web.pages (a browser opening /sparql gets the query page).
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 import anyio
 import anyio.to_thread
@@ -19,8 +20,12 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from ..errors import QueryError, QueryTimeout
+from ..namespaces import prefixes
 from ..queries import worker
+from ..queries.terms import unknown_terms
 from ..sparqltext import MAX_CHAIN, MAX_NESTING, calls_elsewhere, check, may_vary, shape
+from ..store.vocabulary import vocabulary_of
+from .caching import NO_STORE, PAGE_CACHE, NotModified, etag, matches
 from .errors import busy, error_response, internal_error, not_acceptable, not_acceptable_message, refusal
 from .pages import query_page
 from .protocol import (
@@ -36,7 +41,7 @@ from .protocol import (
     render_graph,
     write_directly,
 )
-from .state import SHORT_REQUEST, Busy, Plan, ServerState, count_triples, state_of
+from .state import SHORT_REQUEST, Busy, Plan, ServerState, count_triples, facts_alone, state_of
 
 __all__ = ["EXPOSED_HEADERS", "Answered", "SparqlFastPath", "plan_query", "run_plan", "sparql_endpoint"]
 
@@ -45,7 +50,8 @@ log = logging.getLogger("kennisgraaf.serve")
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-EXPOSED_HEADERS = ("X-Result-Truncated", "X-Result-Limit", "X-Query-Time", "Retry-After", "Location")
+EXPOSED_HEADERS = ("X-Result-Truncated", "X-Result-Limit", "X-Query-Time", "X-Query-Warning", "Retry-After",
+                   "Location", "ETag")
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -98,8 +104,9 @@ class SparqlFastPath:
             response.headers["access-control-expose-headers"] = ", ".join(EXPOSED_HEADERS)
         await response(scope, receive, send)
 
-    async def respond(self, scope: Scope, receive: Receive, headers: dict[str, str]) -> Response | Answered | None:
-        state: ServerState = self.app.state.kennisgraaf
+    async def respond(self, scope: Scope, receive: Receive,
+                      headers: dict[str, str]) -> Response | Answered | NotModified | None:
+        state: ServerState = scope.get("kennisgraaf") or self.app.state.kennisgraaf  # see web.reload.Pinned
         method, accept, content_type = scope["method"], headers.get("accept"), headers.get("content-type")
         try:
             body = await _receive_body(receive, headers.get("content-length"), state.max_body) \
@@ -116,8 +123,17 @@ class SparqlFastPath:
                 if operation.kind == "update":
                     return await _update(state, operation)
                 plan = plan_query(state, operation, accept)
+                # A GET's answer is a function of the graph, the query string and the format; a remote store can
+                # change without this server knowing, so its answers get no validator.
+                if method != "POST":
+                    cached = plan.stable and state.endpoint is None
+                    plan = replace(plan, etag=etag(state.version.encode(), b"/sparql", query_string,
+                                                   plan.media.name.encode()) if cached else None,
+                                   cache_control=PAGE_CACHE if cached else NO_STORE)
                 if key is not None:
                     state.remember_plan(key, plan)
+            if plan.etag is not None and "if-none-match" in headers and matches(headers["if-none-match"], plan.etag):
+                return NotModified(plan.etag, PAGE_CACHE)  # the query is not run at all
             return await run_plan(state, plan)
         except (ProtocolError, Busy, QueryError) as error:
             return refusal(state, error)
@@ -151,18 +167,23 @@ async def _receive_body(receive: Receive, length: str | None, limit: int) -> byt
 def plan_query(state: ServerState, operation: Operation, accept: str | None) -> Plan:
     """How to answer a query request; QueryError when the query is refused, ProtocolError (406) when no
     acceptable format is offered."""
-    found = check(operation.text, state.max_length, allow_service=False)  # once per request: plans are kept
+    found = check(operation.text, state.max_length, allow_service=False,  # once per request: plans are kept
+                  known_prefixes=prefixes(state.base_iri))
     offered = GRAPH_TYPES if found.form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
     media = negotiate(accept, offered, operation.fmt)
     if media is None:
         raise ProtocolError(406, not_acceptable_message(offered, operation.fmt))
     dataset = bool(operation.default_graphs or operation.named_graphs)
-    job = worker.LocalJob(
+    job = state.job(
         operation.text, state.limit,
         default_graph=tuple(operation.default_graphs) if dataset else None,
         named_graphs=tuple(operation.named_graphs) if dataset else None,
     )
-    return Plan(job, media, stable=not may_vary(operation.text), accept=accept, fmt=operation.fmt)
+    warnings = unknown_terms(operation.text, state.vocabulary, state.base_iri) if state.vocabulary else []
+    # A query that names no graph and no dataset reads the default graph only: the store of the facts has it all.
+    facts = not dataset and not found.keywords & {"GRAPH", "FROM"} and state.facts is not None
+    return Plan(job, media, stable=not may_vary(operation.text), accept=accept, fmt=operation.fmt,
+                warnings=tuple(w.en for w in warnings), facts=facts)
 
 
 async def run_plan(state: ServerState, plan: Plan) -> Answered:
@@ -174,7 +195,7 @@ async def run_plan(state: ServerState, plan: Plan) -> Answered:
         response = _run_here(state, plan, max_bytes)
         if response is not None:
             return response
-    answer = await state.execute(plan.job)
+    answer = await state.execute(plan.job, facts=plan.facts)
     media = plan.media
     if (answer.kind == "graph") != (media in GRAPH_TYPES):  # the lexer took the query for another form
         offered = GRAPH_TYPES if answer.kind == "graph" else RESULT_TYPES
@@ -186,7 +207,9 @@ async def run_plan(state: ServerState, plan: Plan) -> Answered:
         else render(answer, media, state.base_iri)
     if media is plan.media and plan.stable and not answer.truncated and answer.seconds <= state.inline_seconds:
         state.remember_quick(plan.job, answer)
-    return _answer(data, media, answer.seconds, state.limit if answer.truncated else None)
+    # The ETag is the planned format's: an answer in another one (the lexer misread the form) goes without.
+    return _answer(data, media, answer.seconds, state.limit if answer.truncated else None, plan.warnings,
+                   plan.etag if media is plan.media else None, plan.cache_control)
 
 
 def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None:
@@ -194,22 +217,32 @@ def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None
     inline_seconds, on the same graph: it does the same work here. If it takes much longer after all, or
     writes more than it did, it is no longer run here (None: then a worker answers)."""
     started = time.perf_counter()
+    store = state.facts if plan.facts else state.store
+    assert store is not None and isinstance(plan.job, worker.LocalJob)  # only local jobs are remembered
     try:
-        data = write_directly(worker.run_here(state.store, plan.job), plan.media, state.base_iri, max_bytes)
+        data = write_directly(worker.run_here(store, plan.job), plan.media, state.base_iri, max_bytes)
     except (SyntaxError, ValueError, OSError, RuntimeError, KeyError) as error:  # it ran in a worker: a bug
         log.warning("A quick query failed in the server process; a worker answers it from now on: %r", error)
         data = None
     seconds = time.perf_counter() - started
     if data is None or seconds > 4 * state.inline_seconds:
         state.quick.pop(plan.job, None)
-    return None if data is None else _answer(data, plan.media, seconds, None)
+    return None if data is None else _answer(data, plan.media, seconds, None, plan.warnings, plan.etag,
+                                             plan.cache_control)
 
 
-def _answer(data: bytes, media: MediaType, seconds: float, truncated_at: int | None) -> Answered:
+def _answer(data: bytes, media: MediaType, seconds: float, truncated_at: int | None,
+            warnings: tuple[str, ...] = (), tag: str | None = None, cache_control: str | None = None) -> Answered:
     headers = {"content-type": content_type(media), "vary": "Accept", "x-query-time": f"{seconds * 1000:.1f}ms"}
+    if tag is not None:
+        headers["etag"] = tag
+    if cache_control is not None:
+        headers["cache-control"] = cache_control
     if truncated_at is not None:
         headers["x-result-truncated"] = "true"
         headers["x-result-limit"] = str(truncated_at)
+    if warnings:  # the answer is given all the same; the header says what probably went wrong
+        headers["x-query-warning"] = " | ".join(w.encode("ascii", "backslashreplace").decode() for w in warnings)
     return Answered(data, headers)
 
 
@@ -257,13 +290,18 @@ async def _update(state: ServerState, operation: Operation) -> Response:
         # query; the changed graph comes back whole and replaces the served one. Nothing is changed in place:
         # queries and forked workers never see a graph halfway through an update.
         with state.update_lock:  # one at a time: each update starts from the graph the one before left
+            assert state.store is not None  # a server of a remote store never allows updates
             answer = worker.execute(state.store, worker.UpdateJob(text), state.timeout)
             changed = ox.Store()
             changed.bulk_load(answer.data, ox.RdfFormat.N_QUADS)
             triples = count_triples(changed)
+            vocabulary = vocabulary_of(changed)
+            facts = facts_alone(changed)
             with state.lock:
-                state.store, state.triples = changed, triples
+                state.store, state.triples, state.vocabulary, state.facts = changed, triples, vocabulary, facts
+                state.changed()  # new ETags; the plans are forgotten (their warnings were about the graph before)
                 state.key = worker.share(changed, replacing=state.key)
+                state.facts_key = worker.share(facts, replacing=state.facts_key or None)
                 state.cache.clear()
 
     state.running += 1

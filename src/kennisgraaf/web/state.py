@@ -1,14 +1,24 @@
-"""What a running server holds: the in-memory copy of the build, the workers' source key, its limits and its
-caches, and the plans of the query requests it has read.
+"""What a running server holds: the in-memory copy of the build (or the address of the SPARQL endpoint it serves
+from, the setting sparql_endpoint), the workers' source key, its limits and its caches, and the plans of the
+query requests it has read. A server swaps in a new ServerState when it reloads (web.reload); each request keeps
+the one it started with (`state_of`).
+
+Where a query runs is decided in one place, `ServerState.job`: a `worker.LocalJob` on the in-memory copy, or a
+`worker.HttpJob` for the endpoint; both run in a worker process that is stopped at the query timeout, so the
+pages, the canned queries and /sparql keep the same limits either way.
 
 May import: the foundation (config, errors), queries (workers, Target), web.protocol.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Callable
+import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
@@ -17,14 +27,20 @@ import pyoxigraph as ox
 from starlette.requests import Request
 
 from ..config import Settings
+from ..errors import QueryError
+from ..namespaces import PUBLICATION, PUBLICATION_MANIFEST
 from ..queries import worker
 from ..queries.running import Target
-from ..store.builds import open_store
+from ..store.builds import current_release
+from ..store.vocabulary import Vocabulary, read_vocabulary, vocabulary_of
 from .protocol import MediaType
 
-__all__ = ["SHORT_REQUEST", "Busy", "Plan", "ServerState", "count_triples", "load_state", "state_of"]
+__all__ = ["SHORT_REQUEST", "Busy", "Plan", "ServerState", "check_endpoint", "count_triples", "facts_alone",
+           "load_state", "state_of"]
 
 T = TypeVar("T")
+log = logging.getLogger("kennisgraaf.serve")
+Job = worker.LocalJob | worker.HttpJob
 
 
 class Busy(Exception):
@@ -35,13 +51,17 @@ class Busy(Exception):
 class Plan:
     """A query request read once: the job for a worker, the format of the answer (and what it was chosen
     from), and whether a run in the server process may answer it once it has proved quick (`stable`: it does
-    the same work each time, see sparqltext.may_vary)."""
+    the same work each time, see sparqltext.may_vary), and the warnings about its terms (queries.terms)."""
 
-    job: worker.LocalJob
+    job: Job
     media: MediaType
     stable: bool
     accept: str | None = None
     fmt: str | None = None
+    warnings: tuple[str, ...] = ()
+    facts: bool = False  # it reads the default graph only: answered from the store of the facts alone
+    etag: str | None = None  # GET of a query that does the same each time: its answer's ETag (web.caching)
+    cache_control: str | None = None
 
 
 SHORT_REQUEST = 16384  # longer requests and queries are not remembered (plans, quick queries): a bound on memory
@@ -49,10 +69,11 @@ SHORT_REQUEST = 16384  # longer requests and queries are not remembered (plans, 
 
 @dataclass
 class ServerState:
-    """What the running server holds: the in-memory graph, the workers' source key, limits and caches."""
+    """What the running server holds: the in-memory graph (None when it serves from `endpoint`), the workers'
+    source key, limits and caches."""
 
     settings: Settings
-    store: ox.Store
+    store: ox.Store | None
     key: str
     triples: int
     timeout: float
@@ -61,7 +82,22 @@ class ServerState:
     max_running: int
     max_body: int
     allow_update: bool
+    vocabulary: Vocabulary | None = None  # the classes and properties the graph uses, to check queries against
+    # The default graph alone, in a store of its own: Oxigraph's in-memory store scans a pattern over every graph
+    # that holds the triple, so a query of the facts alone runs up to twice as fast there as on `store`, where
+    # each fact is also in its claims.
+    facts: ox.Store | None = None
+    facts_key: str = ""
+    release: Path | None = None  # the build folder the graph was copied from
+    report: dict[str, Any] = field(default_factory=dict)  # its report.json
+    content_hash: str = ""  # the build's content hash (report.json)
+    fingerprint: str = ""  # what answers depend on besides the graph: settings, code (see _fingerprint)
+    generation: int = 0  # updates applied to the in-memory copy
+    version: str = ""  # what answers depend on, besides the request: "content_hash.generation.fingerprint"
+    requests: int = 0  # requests being answered from this state (counted by web.reload.Pinned)
     inline_seconds: float = 0.0
+    endpoint: str | None = None  # the SPARQL endpoint the graph is served from, instead of `store`
+    credentials: tuple[str, str] | None = field(default=None, repr=False)  # for `endpoint`, when it asks
     running: int = 0
     limiter: anyio.CapacityLimiter | None = None
     cache: dict[Any, Any] = field(default_factory=dict)
@@ -74,10 +110,29 @@ class ServerState:
     def base_iri(self) -> str:
         return self.settings.base_iri
 
+    @property
+    def source(self) -> str | None:
+        """What the workers run jobs on: the shared in-memory store's key, or None for the endpoint."""
+        return None if self.endpoint is not None else self.key
+
+    def job(self, query: str, limit: int | None = None, default_graph: tuple[str, ...] | None = None,
+            named_graphs: tuple[str, ...] | None = None) -> Job:
+        """The job for a query (already checked), where this server's graph is: the one place that decides."""
+        limit = self.limit if limit is None else limit
+        if self.endpoint is not None:
+            return worker.HttpJob(self.endpoint, query, limit, self.timeout, default_graph, named_graphs,
+                                  self.credentials)
+        return worker.LocalJob(query, limit, default_graph, named_graphs)
+
+    def run(self, job: Job) -> worker.Answer:
+        """Run `job` in a worker and wait for it (in a thread: see `call`)."""
+        return worker.execute(self.source, job, self.timeout)
+
     def target(self) -> Target:
-        """A queries.Target for canned queries and labels: runs on the same workers."""
-        return Target(self.key, timeout=self.timeout, limit=self.limit, max_length=self.max_length,
-                      base_iri=self.base_iri, language=self.settings.language, web=True)
+        """A queries.Target for canned queries and labels: runs on the same workers (or the same endpoint)."""
+        return Target(self.source, endpoint=self.endpoint, timeout=self.timeout, limit=self.limit,
+                      max_length=self.max_length, base_iri=self.base_iri, language=self.settings.language, web=True,
+                      credentials=self.credentials)
 
     async def call(self, function: Callable[[], T]) -> T:
         """Run `function` (which waits for a worker) in a thread, counted against max_concurrent_queries."""
@@ -89,26 +144,33 @@ class ServerState:
         finally:
             self.running -= 1
 
-    async def execute(self, job: worker.LocalJob) -> worker.Answer:
-        """Run `job` in a worker, counted against max_concurrent_queries; the event loop waits for the
-        answer without blocking."""
+    async def execute(self, job: Job, facts: bool = False) -> worker.Answer:
+        """Run `job` in a worker (on the store of the facts alone when `facts`, see Plan), counted against
+        max_concurrent_queries; the event loop waits for the answer without blocking."""
         if self.running >= self.max_running:
             raise Busy()
         self.running += 1
         try:
-            return await worker.execute_async(self.key, job, self.timeout)
+            source = self.facts_key if facts and self.facts_key else self.source
+            return await worker.execute_async(source, job, self.timeout)
         finally:
             self.running -= 1
+
+    def changed(self) -> None:
+        """The in-memory graph was changed (an update): answers get new ETags. Called under `lock`."""
+        self.generation += 1
+        self.version = f"{self.content_hash}.{self.generation}.{self.fingerprint}"
+        self.plans.clear()  # their warnings and ETags were about the graph before
 
     def remember_plan(self, key: Any, plan: Plan) -> None:
         if len(self.plans) >= 1024:
             self.plans.clear()
         self.plans[key] = plan
 
-    def remember_quick(self, job: worker.LocalJob, answer: worker.Answer) -> None:
+    def remember_quick(self, job: Job, answer: worker.Answer) -> None:
         """Let `job` run in this process from now on: it took a worker at most inline_seconds. On a graph that
         does not change, the same query does the same work again; the byte cap only guards against surprises."""
-        if len(job.query) > SHORT_REQUEST:
+        if len(job.query) > SHORT_REQUEST or not isinstance(job, worker.LocalJob) or self.store is None:
             return
         if len(self.quick) >= 4096:
             self.quick.clear()
@@ -126,9 +188,51 @@ class ServerState:
 TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"  # the default graph holds each fact once
 
 
+# On a store `kennisgraaf publish` published to: the distinct triples of the graphs its manifest lists (on
+# Virtuoso, whose default graph also holds its own system graphs, that is the graph as published).
+PUBLISHED_TRIPLES = f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{
+  {{ GRAPH <{PUBLICATION_MANIFEST}> {{ ?entry <{PUBLICATION}graph> ?name }} BIND(IRI(STR(?name)) AS ?g)
+    GRAPH ?g {{ ?s ?p ?o }} }}
+  UNION {{ GRAPH <{PUBLICATION_MANIFEST}> {{ ?entry <{PUBLICATION}defaultGraph> ?default }} ?s ?p ?o }}
+}} }}"""
+DISTINCT_TRIPLES = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+
+
+def check_endpoint(settings: Settings) -> int:
+    """The number of triples the endpoint of the setting sparql_endpoint serves: those of the graphs published
+    there (its manifest), else of its default graph. QueryError, for people, when it cannot be asked."""
+    endpoint = str(settings.get("sparql_endpoint"))
+    credentials = worker.endpoint_credentials()
+    timeout = float(settings.get("query_timeout"))
+
+    def count(query: str) -> int:
+        answer = worker.execute(None, worker.HttpJob(endpoint, query, 1, timeout, credentials=credentials), timeout)
+        solutions = ox.parse_query_results(answer.data, format=ox.QueryResultsFormat.TSV)
+        assert isinstance(solutions, ox.QuerySolutions)
+        for row in solutions:
+            return int(row[0].value) if row[0] is not None else 0
+        return 0
+
+    try:
+        return count(PUBLISHED_TRIPLES) or count(DISTINCT_TRIPLES)
+    except QueryError as error:
+        raise QueryError(f"The setting sparql_endpoint names {endpoint}, which cannot serve the graph: {error.en}",
+                         f"De instelling sparql_endpoint noemt {endpoint}, dat de graaf niet kan leveren: "
+                         f"{error.nl}") from None
+
+
 def load_state(settings: Settings) -> ServerState:
-    """Copy the current build into memory and start the workers."""
-    on_disk = open_store(settings)
+    """Copy the current build into memory and start the workers; or, with the setting sparql_endpoint, count
+    the triples the endpoint serves (once) and serve from it. Everything is read from the one release
+    `build/current` points at when this starts, even if a build swaps the link meanwhile."""
+    if settings.get("sparql_endpoint"):
+        return _remote_state(settings)
+    release = current_release(settings)
+    try:
+        report: dict[str, Any] = json.loads((release / "report.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        report = {}
+    on_disk = ox.Store.read_only(str(release / "store"))
     memory = ox.Store()
     dump = on_disk.dump(format=ox.RdfFormat.N_QUADS)
     assert dump is not None
@@ -137,11 +241,18 @@ def load_state(settings: Settings) -> ServerState:
     triples = count_triples(memory, TRIPLES)
     max_running = int(settings.get("max_concurrent_queries"))
     allow_update = bool(settings.get("allow_update"))
-    state = ServerState(
-        settings=settings, store=memory, key=worker.share(memory), triples=triples,
+    # A build folder made without `kennisgraaf build` (the benchmarks') has no hash: its name stands in for one.
+    content_hash = str(report.get("content_hash") or hashlib.sha256(str(release).encode()).hexdigest())
+    fingerprint = _fingerprint(settings)
+    vocabulary = read_vocabulary(release) or vocabulary_of(memory)
+    facts = facts_alone(memory)
+    state = ServerState(  # shared with workers last: a build that fails to load leaves nothing behind
+        settings=settings, store=memory, key=worker.share(memory), triples=triples, release=release,
+        report=report, content_hash=content_hash, fingerprint=fingerprint, version=f"{content_hash}.0.{fingerprint}",
         timeout=float(settings.get("query_timeout")), limit=int(settings.get("result_limit")),
         max_length=int(settings.get("max_query_length")), max_running=max_running,
         max_body=int(settings.get("max_body_size")), allow_update=allow_update,
+        vocabulary=vocabulary, facts=facts, facts_key=worker.share(facts),
         # With updates a quick query can turn into a runaway one, which nothing could stop in this process.
         inline_seconds=0.0 if allow_update else min(float(settings.get("inline_query_ms")) / 1000,
                                                     float(settings.get("query_timeout")) / 10),
@@ -149,6 +260,45 @@ def load_state(settings: Settings) -> ServerState:
     worker.keep_idle(max_running)
     worker.warm(state.key, min(max_running, 4))
     return state
+
+
+def _remote_state(settings: Settings) -> ServerState:
+    if settings.get("allow_update"):
+        log.warning("allow_update does not apply to a remote store: its SPARQL Update is never forwarded")
+    max_running = int(settings.get("max_concurrent_queries"))
+    state = ServerState(
+        settings=settings, store=None, key="", triples=check_endpoint(settings),
+        timeout=float(settings.get("query_timeout")), limit=int(settings.get("result_limit")),
+        max_length=int(settings.get("max_query_length")), max_running=max_running,
+        max_body=int(settings.get("max_body_size")), allow_update=False, inline_seconds=0.0,
+        endpoint=str(settings.get("sparql_endpoint")), credentials=worker.endpoint_credentials(),
+    )
+    worker.keep_idle(max_running)
+    return state
+
+
+_ANSWER_SETTINGS = ("base_iri", "language", "result_limit")  # the settings answers depend on, besides the graph
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _fingerprint(settings: Settings) -> str:
+    """What answers depend on besides the request and the graph: the settings that change answers, and the
+    code that writes them (the package version, and the page templates as they are on disk, so a changed
+    template is not answered 304 after a restart). The same in every server process."""
+    from importlib.metadata import version
+
+    parts = [version("kennisgraaf"), *(str(settings.get(name)) for name in _ANSWER_SETTINGS)]
+    parts += sorted(f"{p.name}:{p.stat().st_mtime_ns}:{p.stat().st_size}" for p in _TEMPLATES.iterdir())
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=8).hexdigest()
+
+
+def facts_alone(store: ox.Store) -> ox.Store:
+    """A store holding the default graph of `store` (every fact once) and nothing else."""
+    facts = ox.Store()
+    triples = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    if triples:
+        facts.bulk_load(triples, ox.RdfFormat.N_TRIPLES)
+    return facts
 
 
 def count_triples(store: ox.Store, query: str = TRIPLES) -> int:
@@ -161,5 +311,10 @@ def count_triples(store: ox.Store, query: str = TRIPLES) -> int:
 
 
 def state_of(request: Request) -> ServerState:
-    state: ServerState = request.app.state.kennisgraaf
+    """The state the request is answered from: the one it started with, even if the server has reloaded
+    since (see web.reload.Pinned)."""
+    state: ServerState | None = request.scope.get("kennisgraaf")
+    if state is None:
+        state = request.app.state.kennisgraaf
+    assert state is not None
     return state

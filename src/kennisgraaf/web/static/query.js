@@ -83,5 +83,29 @@
     const link = document.getElementById("tab-" + id);
     if (title && link) link.title = title;
   }
+  // The server's warnings about a query (a class or property the graph does not use) come in a header with
+  // the answer; they are shown above the editor for the tab that ran it.
+  const warningBox = document.getElementById("query-warnings");
+  const warningsOf = {};
+  function showWarnings(tab) {
+    const warnings = warningsOf[tab.getId()] || [];
+    warningBox.replaceChildren(...warnings.map((text) => {
+      const item = document.createElement("p");
+      item.textContent = "Warning: " + text;
+      return item;
+    }));
+    warningBox.hidden = warnings.length === 0;
+  }
+  yasgui.on("query", (_yasgui, tab) => {
+    const yasqe = tab.getYasqe();
+    if (yasqe.kennisgraafWarnings) return;
+    yasqe.kennisgraafWarnings = true;
+    yasqe.on("queryResponse", (_yasqe, response) => {
+      const header = response && response.headers && response.headers.get("x-query-warning");
+      warningsOf[tab.getId()] = header ? header.split(" | ") : [];
+      if (yasgui.getTab() === tab) showWarnings(tab);
+    });
+  });
+  yasgui.on("tabSelect", (_yasgui, id) => showWarnings(yasgui.getTab(id)));
   window.kennisgraafYasgui = yasgui;  // for the browser tests, and for anyone at the console
 })();

@@ -1,0 +1,113 @@
+"""`kennisgraaf serve` before and after the default graph held each fact once, on the same machine at the same
+time: the build of commit 4eb7dce (default graph = Oxigraph's union of the claims) against the current code
+(default graph = every fact once), alternating rounds per query as bench_serve.py does against Oxigraph.
+
+    git worktree add --detach /tmp/kennisgraaf-old 4eb7dce && (cd /tmp/kennisgraaf-old && bash scripts/setup.sh)
+    .venv/bin/python benchmarks/bench_layout.py --old /tmp/kennisgraaf-old --json benchmarks/out/layout.json
+
+Both servers get the same query texts (the current canned queries with parameters bound, and union3); the
+target is that no canned query loses more than 10% of its throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench_query import _claims_nquads, _generated_nquads
+from bench_serve import _build, _median, _queries, wrk
+from processes import free_port, stop, wait_until_answering
+
+
+def _old_build(nquads: Path, build_dir: Path) -> None:
+    """A build folder as the old `kennisgraaf build` left it: the claims only, read through the union."""
+    release = build_dir / "releases" / "synthetic"
+    release.mkdir(parents=True)
+    (build_dir / ".kennisgraaf-build").touch()
+    store = ox.Store(str(release / "store"))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    (release / "report.json").write_text("{}", "utf-8")
+    (build_dir / "current").symlink_to(Path("releases") / "synthetic")
+
+
+@contextlib.contextmanager
+def server(project: Path, build_dir: Path, connections: int, processes: int, log: Path) -> Iterator[tuple[str, int]]:
+    port = free_port()
+    command = [str(project / ".venv" / "bin" / "kennisgraaf"), "serve", "--project", str(project),
+               "--host", "127.0.0.1", "--port", str(port), "--result-limit", "1000000", "--query-timeout", "30",
+               "--max-concurrent-queries", str(max(8, connections)), "--server-processes", str(processes)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KENNISGRAAF_")}
+    env["KENNISGRAAF_BUILD_DIR"] = str(build_dir)
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        wait_until_answering(f"http://127.0.0.1:{port}/health", process, "kennisgraaf serve", 120,
+                             lambda: log.read_text("utf-8", errors="replace"))
+        yield f"http://127.0.0.1:{port}/sparql", process.pid
+    finally:
+        stop(process)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--old", type=Path, required=True, help="a checkout of the old code with its .venv")
+    parser.add_argument("--triples", type=int, default=100_000)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="kennisgraaf-bench-layout-"))
+    try:
+        claims = _claims_nquads(args.triples, folder)
+        built = _generated_nquads(args.triples, folder)
+        _old_build(claims, folder / "old-build")
+        _build(built, folder / "new-build")
+        chosen = _queries(built, folder)
+        if args.only:
+            chosen = {name: chosen[name] for name in args.only}
+        results = {}
+        with server(args.old.resolve(), folder / "old-build", args.connections, args.processes,
+                    folder / "old.log") as (old, old_pid), \
+                server(ROOT, folder / "new-build", args.connections, args.processes, folder / "new.log") as (new, new_pid):
+            print(f"{'query':<18} {'before r/s':>10} {'after r/s':>10} {'after/before':>12}  {'CPU µs before':>13} "
+                  f"{'after':>6}", flush=True)
+            for name, (query, accept) in chosen.items():
+                befores, afters = [], []
+                for _ in range(args.rounds):
+                    befores.append(wrk(old, query, accept, args.connections, args.duration, args.threads, old_pid))
+                    afters.append(wrk(new, query, accept, args.connections, args.duration, args.threads, new_pid))
+                before, after = _median(befores), _median(afters)
+                ratio = after["rps"] / before["rps"] if before["rps"] else float("nan")
+                results[name] = {"before": before, "after": after, "after_over_before": ratio}
+                flag = "" if ratio >= 0.9 else "  <- drops more than 10%"
+                print(f"{name:<18} {before['rps']:>10.0f} {after['rps']:>10.0f} {ratio:>12.2f}  "
+                      f"{before['cpu_us_per_request']:>13.0f} {after['cpu_us_per_request']:>6.0f}{flag}", flush=True)
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps(results, indent=2), "utf-8")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

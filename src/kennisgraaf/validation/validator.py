@@ -238,7 +238,7 @@ def _problem(
         suggestions = closest(_show(value, short) or "", [_show(v, short) or "" for v in _members(shapes, shape)])
     if (unknown := _unknown_iri(data, focus, value, graph.settings.base_iri)) is not None:
         known = known_iris() if known_iris is not None else _known_iris(data, graph.settings.base_iri)
-        suggestions = _closest_known(known, unknown, graph.settings.base_iri, short)
+        suggestions = list(_closest_known(known, unknown, graph.settings.base_iri))
     if suggestions and not hints:
         hints.append(_WORDS[lang]["did_you_mean"].format(names=or_list(suggestions, lang)))
     template = _pick(messages, lang) or _fallback_message(component, lang)
@@ -323,14 +323,15 @@ def _known_iris(data: Any, base_iri: str) -> frozenset[Any]:
     return iris
 
 
-def _closest_known(known: frozenset[Any], unknown: Any, base_iri: str, short: Any) -> list[str]:
+@functools.lru_cache(maxsize=64)
+def _closest_known(known: frozenset[Any], unknown: Any, base_iri: str) -> tuple[str, ...]:
     """The declared IRIs closest to an unknown one: of the same type (organisatie: for organisatie:...) first,
-    of any type when the type itself may be misspelt."""
-    prefix = base_iri + "id/"
+    of any type when the type itself may be misspelt. (Several results are often about one unknown IRI.)"""
+    prefix, short = base_iri + "id/", _shortener(base_iri)
     by_kind = _short_names_by_kind(known, base_iri)
     same_kind = by_kind.get(str(unknown)[len(prefix):].split("/", 1)[0], [])
-    return closest(short(unknown), same_kind) or closest(short(unknown), [n for names in by_kind.values()
-                                                                            for n in names], n=3)
+    return tuple(closest(short(unknown), same_kind) or closest(short(unknown), [n for names in by_kind.values()
+                                                                                  for n in names], n=3))
 
 
 @functools.lru_cache(maxsize=2)

@@ -25,8 +25,7 @@ from ..graph.hints import closest, or_list
 from ..graph.loading import LoadedGraph, load
 from ..namespaces import prefixes, short_name
 from ..store.entries import built_for
-from ..validation.incremental import Built, NotIncremental
-from ..validation.incremental import validate_against_build
+from ..validation.incremental import Built, NotIncremental, validate_against_build
 from ..validation.validator import Problem, ValidationReport, validate_graph
 from .templates import PLACEHOLDERS
 

@@ -131,8 +131,9 @@ class Reloader:
                             "stays in memory until they are done", old.requests, waited)
                 warned = True
         worker.retire(old.key)
-        if old.facts_key:
-            worker.retire(old.facts_key)
+        for key in (old.facts_key, old.claims_key):
+            if key:
+                worker.retire(key)
         log.info("Let go of the graph of the build %s (%.1f s after the switch)", _name(old.release), waited)
         old.cache.clear()
         old.plans.clear()

@@ -191,3 +191,63 @@ def _unordered(row: ox.QuerySolution) -> list[str]:
     import re
 
     return [str(sorted(re.split(r"; |, ", term.value))) if isinstance(term, ox.Literal) else str(term) for term in row]
+
+
+# ------------------------------------------------------------------------------------------------ the claims alone
+
+SOURCES_OF_LUMC = """PREFIX organisatie: <https://w3id.org/kennisgraaf/id/organisatie/>
+SELECT DISTINCT ?claim ?name WHERE { GRAPH ?claim { organisatie:lumc ?p ?o } organisatie:lumc ?p ?name }"""
+
+
+@pytest.mark.parametrize(("text", "dataset", "claims"), [
+    (SOURCES_OF_LUMC, {}, True),
+    ("ASK { GRAPH ?g { ?s ?p ?o } }", {}, True),
+    (ORGS, {}, False),  # the facts alone answer it
+    ("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {}, False),  # each row as often as it comes
+    ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } ?s ?p ?o }", {}, False),
+    ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 3", {}, False),
+    ("SELECT DISTINCT ?s FROM NAMED <https://w3id.org/kennisgraaf/id/bewering/js2017-nkn-voorzitter> "
+     "WHERE { GRAPH ?g { ?s ?p ?o } }", {}, False),
+    (SOURCES_OF_LUMC, {"named_graphs": ["https://w3id.org/kennisgraaf/id/bewering/js2017-nkn-voorzitter"]}, False),
+])
+def test_a_query_of_named_graphs_that_ignores_repeats_is_answered_from_the_claims_store(  # type: ignore[no-untyped-def]
+        state, text, dataset, claims) -> None:
+    plan = plan_query(state, Operation("query", text, **dataset), None)
+    assert plan.claims is claims and plan.job.union is claims
+
+
+def test_the_claims_store_read_as_a_union_holds_the_named_graphs_and_the_default_graph(state) -> None:  # type: ignore[no-untyped-def]
+    def named(store: ox.Store) -> set[ox.Quad]:
+        return {q for q in store.quads_for_pattern(None, None, None, None)
+                if not isinstance(q.graph_name, ox.DefaultGraph)}
+
+    assert state.claims is not None and named(state.claims) == named(state.store)
+    union = state.claims.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    assert {ox.Triple(*row) for row in union} == {q.triple for q in state.facts}
+    # each triple once per claim that states it (and once if no claim does, as a source document's)
+    assert len(state.claims) < len(state.store) and len(state.claims) >= state.triples
+
+
+def test_every_canned_query_of_named_graphs_answers_the_same_from_the_claims_store(state, built_settings) -> None:  # type: ignore[no-untyped-def]
+    from kennisgraaf import queries
+    from kennisgraaf.sparqltext import ignores_repeats
+
+    target = queries.Target.of(built_settings, store=state.store)
+    examples = {"evidence": {"subject": "City Deal Kennis Maken", "object": "NKN"}, "partners": {"year": 2023},
+                "sources": {"entity": "NKN"}, "describe": {"entity": "NKN"}}
+    compared = 0
+    for name, canned in queries.list_queries(built_settings).items():
+        if "GRAPH" not in canned.shape.keywords:
+            continue
+        text = queries.prepare(canned, examples.get(name, {}), target)
+        if not ignores_repeats(text):
+            assert name == "describe", name  # a CONSTRUCT: read from the store itself
+            continue
+        plan = plan_query(state, Operation("query", text), None)
+        assert plan.claims and plan.job.union
+        both = [worker.run_here(store, job) for store, job in ((state.store, worker.LocalJob(text, 100_000)),
+                                                               (state.claims, plan.job))]
+        rows = [sorted(map(_unordered, solutions)) for solutions in both]
+        assert rows[0] == rows[1] and rows[0], name
+        compared += 1
+    assert compared >= 3

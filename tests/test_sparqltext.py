@@ -6,7 +6,8 @@ import pyoxigraph as ox
 import pytest
 
 from kennisgraaf.errors import QueryError
-from kennisgraaf.sparqltext import MAX_CHAIN, MAX_NESTING, bind, calls_elsewhere, check, may_vary, shape, tokens
+from kennisgraaf.sparqltext import (MAX_CHAIN, MAX_NESTING, bind, calls_elsewhere, check, ignores_repeats, may_vary,
+                                   shape, tokens)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
@@ -167,3 +168,31 @@ def test_escapes_in_iris_and_names_are_read_as_the_engine_reads_them() -> None:
 ])
 def test_may_vary_finds_what_can_change_from_run_to_run(text: str, varies: bool) -> None:
     assert may_vary(text) is varies
+
+
+@pytest.mark.parametrize("text, ignores", [
+    ("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?s", True),
+    ("select distinct ?s { ?s ?p ?o }", True),
+    ("ASK { GRAPH ?g { ?s ?p ?o } }", True),
+    ("SELECT ?s (GROUP_CONCAT(DISTINCT ?o; separator=', ') AS ?os) WHERE { ?s ?p ?o } GROUP BY ?s", True),
+    ("SELECT ?s (MAX(?o) AS ?m) (COUNT( # how many\n DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s", True),
+    ("SELECT ?s WHERE { ?s ?p ?o } GROUP BY ?s", True),
+    ("SELECT ?s WHERE { ?s ?p ?o }", False),  # each solution as often as it comes
+    ("SELECT ?s WHERE { ?s ?p 'SELECT DISTINCT ?x GROUP BY' }", False),  # words in a string are no evidence
+    ("SELECT REDUCED ?s WHERE { ?s ?p ?o }", False),
+    ("SELECT DISTINCT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", False),
+    ("SELECT ?s (SUM(?v) AS ?t) WHERE { ?s ?p ?v } GROUP BY ?s", False),
+    ("SELECT ?s (GROUP_CONCAT(?o) AS ?os) WHERE { ?s ?p ?o } GROUP BY ?s", False),
+    ("SELECT ?s (SAMPLE(?o) AS ?any) WHERE { ?s ?p ?o } GROUP BY ?s", False),  # its pick may differ
+    ("SELECT DISTINCT ?s WHERE { ?s ?p ?o } LIMIT 3", False),  # which three may differ
+    ("SELECT DISTINCT ?s WHERE { ?s ?p ?o } OFFSET 1", False),
+    ("SELECT DISTINCT ?s WHERE { { SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s } }", False),
+    ("ASK { { SELECT ?s WHERE { ?s ?p ?o } } }", False),
+    ("SELECT DISTINCT (BNODE() AS ?b) WHERE { ?s ?p ?o }", False),  # a new blank node per solution
+    ("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(0<1&&RAND()>0.5) }", False),  # the lexer reads an IRI there
+    ("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(0<1&&COUNT(?o)>0) }", False),
+    ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", False),  # triples with blank nodes come once per solution
+    ("DESCRIBE <http://x/a>", False),
+])
+def test_ignores_repeats_only_when_sure_that_repeated_solutions_change_nothing(text: str, ignores: bool) -> None:
+    assert ignores_repeats(text) is ignores

@@ -22,7 +22,7 @@ from typing import Protocol
 from .errors import QueryError
 
 __all__ = ["MAX_CHAIN", "MAX_NESTING", "QueryShape", "Token", "bind", "bind_rows", "calls_elsewhere", "check",
-           "declared_prefixes", "may_vary", "shape", "tokens", "undeclared_prefixes"]
+           "declared_prefixes", "ignores_repeats", "may_vary", "shape", "tokens", "undeclared_prefixes"]
 
 # Oxigraph (0.5) crashes at about 700 nested function calls, 3,000 nested groups, or 10,000 operators or
 # triple patterns in one group. These limits are far above any real query and far below those.
@@ -291,6 +291,42 @@ def may_vary(text: str) -> bool:
     """Whether running `text` twice on the same data may take different courses: it calls RAND(), NOW(),
     UUID(), STRUUID() or BNODE(), or another endpoint (read from the raw text, as in calls_elsewhere)."""
     return _VARYING_CALL.search(text) is not None or _SERVICE_CALL.search(text) is not None
+
+
+_AGGREGATES = {"COUNT", "SUM", "AVG", "GROUP_CONCAT", "MIN", "MAX", "SAMPLE"}
+# In the raw text, as _SERVICE_CALL: an aggregate that counts repeats (COUNT, SUM, AVG or GROUP_CONCAT without
+# DISTINCT), SAMPLE (whose pick may depend on them), a slice (LIMIT, OFFSET), or a SELECT.
+_COUNTS_REPEATS = re.compile(rf"\b(?:COUNT|SUM|AVG|GROUP_CONCAT){_SEPARATOR}\((?!{_SEPARATOR}DISTINCT\b)"
+                             rf"|\bSAMPLE{_SEPARATOR}\(|\b(?:LIMIT|OFFSET)\b", re.IGNORECASE)
+_SELECT = re.compile(r"\bSELECT\b", re.IGNORECASE)
+
+
+def ignores_repeats(text: str, found: QueryShape | None = None) -> bool:
+    """Whether the answer to `text` stays the same however many times each solution of its pattern comes: for
+    instance on a graph that states a triple once per claim. True only for an ASK without subqueries, or a
+    SELECT without subqueries that is DISTINCT or grouped (GROUP BY or aggregates), whose aggregates are all
+    DISTINCT (COUNT(DISTINCT ...), GROUP_CONCAT(DISTINCT ...), ...) or MIN or MAX, with no LIMIT or OFFSET and
+    no call that gives each solution a new value (BNODE(), RAND(), ...). Anything else, and anything the raw
+    text leaves in doubt (as in calls_elsewhere), is False.
+
+    >>> ignores_repeats("SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }")
+    True
+    >>> ignores_repeats("SELECT ?s WHERE { ?s ?p ?o }"), ignores_repeats("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    (False, False)
+    """
+    found = found or shape(text)
+    if found.form not in ("SELECT", "ASK") or may_vary(text) or _COUNTS_REPEATS.search(text):
+        return False
+    selects = len(_SELECT.findall(text))
+    if found.form == "ASK":
+        return selects == 0
+    if selects != 1 or "SELECT" not in found.keywords:
+        return False
+    words = [token.upper if token.kind == "word" else "" for token in tokens(text)]
+    at = words.index("SELECT")
+    distinct = words[at + 1:at + 2] == ["DISTINCT"]
+    grouped = bool(found.keywords & _AGGREGATES) or ("GROUP", "BY") in zip(words, words[1:])
+    return distinct or grouped
 
 
 class _Term(Protocol):

@@ -48,12 +48,15 @@ Source = str | ox.Store | None
 class LocalJob:
     """`default_graph` and `named_graphs` (IRIs) set the dataset, as the SPARQL protocol's default-graph-uri and
     named-graph-uri do; without them the query sees the store's default graph (in a build: every fact once) and
-    its named graphs (the claims), or the dataset it names with FROM and FROM NAMED."""
+    its named graphs (the claims), or the dataset it names with FROM and FROM NAMED. With `union` (and no
+    `default_graph`) the default graph is the union of all the store's graphs, for a store of the claims alone
+    (see web.state.claims_alone)."""
 
     query: str
     limit: int
     default_graph: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    union: bool = False
 
 
 @dataclass(frozen=True)
@@ -474,6 +477,8 @@ def run_here(store: ox.Store, job: LocalJob) -> Any:
     options: dict[str, Any] = {}
     if job.default_graph is not None:
         options["default_graph"] = [ox.NamedNode(iri) for iri in job.default_graph]
+    elif job.union:
+        options["use_default_graph_as_union"] = True
     if job.named_graphs is not None:
         options["named_graphs"] = [ox.NamedNode(iri) for iri in job.named_graphs]
     return store.query(job.query, **options)

@@ -46,7 +46,7 @@ from .caching import Caching
 from .errors import server_error
 from .reload import Pinned, Reloader
 from .sparql import EXPOSED_HEADERS, SparqlFastPath, sparql_endpoint
-from .state import ServerState, load_state, state_of
+from .state import ServerState, load_in_background, state_of
 
 __all__ = ["create_app", "serve"]
 
@@ -108,7 +108,7 @@ def create_app(settings: Settings, state: ServerState | None = None) -> ASGIApp:
     """The web app for the project of `settings`. The build is loaded when the app starts (or give `state`)."""
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        loaded = state or load_state(settings)
+        loaded = state or await load_in_background(settings)
         loaded.limiter = anyio.CapacityLimiter(loaded.max_running + 4)
         app.state.kennisgraaf = loaded
         log.info("Serving %d triples%s; queries run in worker processes (%d at once, %g s each)", loaded.triples,

@@ -3,8 +3,8 @@ without failing a request.
 
 Each server process checks every `reload_interval` seconds where `build/current` points (one readlink).
 When it points at another release, the process copies that build into memory in a thread, as at startup
-(`load_state`: a new in-memory store, shared with freshly forked workers under a new source key), and then
-swaps its state in one assignment. Each request keeps the state it started with (`Pinned`), so requests in
+(`load_in_background`: a new in-memory store, shared with freshly forked workers under a new source key), and
+then swaps its state in one assignment. Each request keeps the state it started with (`Pinned`), so requests in
 flight finish on the old graph and new ones get the new graph; once no request uses the old state any more,
 its workers are stopped and its store is let go (`worker.retire`). A build that cannot be loaded is logged
 and the old graph is served on; it is tried again when the link moves again. With several server processes,
@@ -26,14 +26,13 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
-import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..config import Settings
 from ..errors import KennisgraafError
 from ..queries import worker
-from .state import ServerState, load_state
+from .state import ServerState, load_in_background
 
 __all__ = ["Pinned", "Reloader"]
 
@@ -101,7 +100,7 @@ class Reloader:
         if target in (str(state.release), self.failed):
             return False
         try:
-            new = await anyio.to_thread.run_sync(load_state, self.settings)
+            new = await load_in_background(self.settings)
         except Exception as error:  # whatever a broken build raises, the graph being served is served on
             log.error("The build in %s cannot be served (%s); still serving %s", target, error, state.release,
                       exc_info=not isinstance(error, KennisgraafError | OSError))
@@ -132,8 +131,9 @@ class Reloader:
                             "stays in memory until they are done", old.requests, waited)
                 warned = True
         worker.retire(old.key)
-        if old.facts_key:
-            worker.retire(old.facts_key)
+        for key in (old.facts_key, old.claims_key):
+            if key:
+                worker.retire(key)
         log.info("Let go of the graph of the build %s (%.1f s after the switch)", _name(old.release), waited)
         old.cache.clear()
         old.plans.clear()

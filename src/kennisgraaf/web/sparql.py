@@ -23,7 +23,7 @@ from ..errors import QueryError, QueryTimeout
 from ..namespaces import prefixes
 from ..queries import worker
 from ..queries.terms import unknown_terms
-from ..sparqltext import MAX_CHAIN, MAX_NESTING, calls_elsewhere, check, may_vary, shape
+from ..sparqltext import MAX_CHAIN, MAX_NESTING, calls_elsewhere, check, ignores_repeats, may_vary, shape
 from ..store.vocabulary import vocabulary_of
 from .caching import NO_STORE, PAGE_CACHE, NotModified, etag, matches
 from .errors import busy, error_response, internal_error, not_acceptable, not_acceptable_message, refusal
@@ -41,7 +41,7 @@ from .protocol import (
     render_graph,
     write_directly,
 )
-from .state import SHORT_REQUEST, Busy, Plan, ServerState, count_triples, facts_alone, state_of
+from .state import SHORT_REQUEST, Busy, Plan, ServerState, claims_alone, count_triples, facts_alone, state_of
 
 __all__ = ["EXPOSED_HEADERS", "Answered", "SparqlFastPath", "plan_query", "run_plan", "sparql_endpoint"]
 
@@ -174,16 +174,21 @@ def plan_query(state: ServerState, operation: Operation, accept: str | None) -> 
     if media is None:
         raise ProtocolError(406, not_acceptable_message(offered, operation.fmt))
     dataset = bool(operation.default_graphs or operation.named_graphs)
+    # A query that names no graph and no dataset reads the default graph only: the store of the facts has it all.
+    facts = not dataset and not found.keywords & {"GRAPH", "FROM"} and state.facts is not None
+    # One that reads named graphs too, and whose answer does not change when a solution comes twice, gets the same
+    # answer from the claims alone with the default graph as their union: the same triples, repeated per claim.
+    claims = not facts and not dataset and "FROM" not in found.keywords and state.claims is not None \
+        and ignores_repeats(operation.text, found)
     job = state.job(
         operation.text, state.limit,
         default_graph=tuple(operation.default_graphs) if dataset else None,
         named_graphs=tuple(operation.named_graphs) if dataset else None,
+        union=claims,
     )
     warnings = unknown_terms(operation.text, state.vocabulary, state.base_iri) if state.vocabulary else []
-    # A query that names no graph and no dataset reads the default graph only: the store of the facts has it all.
-    facts = not dataset and not found.keywords & {"GRAPH", "FROM"} and state.facts is not None
     return Plan(job, media, stable=not may_vary(operation.text), accept=accept, fmt=operation.fmt,
-                warnings=tuple(w.en for w in warnings), facts=facts)
+                warnings=tuple(w.en for w in warnings), facts=facts, claims=claims)
 
 
 async def run_plan(state: ServerState, plan: Plan) -> Answered:
@@ -195,7 +200,7 @@ async def run_plan(state: ServerState, plan: Plan) -> Answered:
         response = _run_here(state, plan, max_bytes)
         if response is not None:
             return response
-    answer = await state.execute(plan.job, facts=plan.facts)
+    answer = await state.execute(plan.job, facts=plan.facts, claims=plan.claims)
     media = plan.media
     if (answer.kind == "graph") != (media in GRAPH_TYPES):  # the lexer took the query for another form
         offered = GRAPH_TYPES if answer.kind == "graph" else RESULT_TYPES
@@ -217,7 +222,7 @@ def _run_here(state: ServerState, plan: Plan, max_bytes: int) -> Answered | None
     inline_seconds, on the same graph: it does the same work here. If it takes much longer after all, or
     writes more than it did, it is no longer run here (None: then a worker answers)."""
     started = time.perf_counter()
-    store = state.facts if plan.facts else state.store
+    store = state.facts if plan.facts else state.claims if plan.claims else state.store
     assert store is not None and isinstance(plan.job, worker.LocalJob)  # only local jobs are remembered
     try:
         data = write_directly(worker.run_here(store, plan.job), plan.media, state.base_iri, max_bytes)
@@ -296,12 +301,18 @@ async def _update(state: ServerState, operation: Operation) -> Response:
             changed.bulk_load(answer.data, ox.RdfFormat.N_QUADS)
             triples = count_triples(changed)
             vocabulary = vocabulary_of(changed)
-            facts = facts_alone(changed)
+            facts, claims = facts_alone(changed), claims_alone(changed)
             with state.lock:
                 state.store, state.triples, state.vocabulary, state.facts = changed, triples, vocabulary, facts
                 state.changed()  # new ETags; the plans are forgotten (their warnings were about the graph before)
                 state.key = worker.share(changed, replacing=state.key)
                 state.facts_key = worker.share(facts, replacing=state.facts_key or None)
+                state.claims = claims
+                if claims is not None:
+                    state.claims_key = worker.share(claims, replacing=state.claims_key or None)
+                elif state.claims_key:
+                    worker.retire(state.claims_key)
+                    state.claims_key = ""
                 state.cache.clear()
 
     state.running += 1

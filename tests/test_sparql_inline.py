@@ -206,8 +206,8 @@ SELECT DISTINCT ?claim ?name WHERE { GRAPH ?claim { organisatie:lumc ?p ?o } org
     ("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {}, False),  # each row as often as it comes
     ("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } ?s ?p ?o }", {}, False),
     ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 3", {}, False),
-    ("SELECT DISTINCT ?s FROM NAMED <https://w3id.org/kennisgraaf/id/bewering/js2017-nkn-voorzitter> "
-     "WHERE { GRAPH ?g { ?s ?p ?o } }", {}, False),
+    ("SELECT DISTINCT ?s FROM NAMED <https://w3id.org/kennisgraaf/id/bewering/js2017-nkn-voorzitter> WHERE { "
+     + "GRAPH ?g { ?s ?p ?o } }", {}, False),
     (SOURCES_OF_LUMC, {"named_graphs": ["https://w3id.org/kennisgraaf/id/bewering/js2017-nkn-voorzitter"]}, False),
 ])
 def test_a_query_of_named_graphs_that_ignores_repeats_is_answered_from_the_claims_store(  # type: ignore[no-untyped-def]

@@ -6,8 +6,17 @@ import pyoxigraph as ox
 import pytest
 
 from kennisgraaf.errors import QueryError
-from kennisgraaf.sparqltext import (MAX_CHAIN, MAX_NESTING, bind, calls_elsewhere, check, ignores_repeats, may_vary,
-                                   shape, tokens)
+from kennisgraaf.sparqltext import (
+    MAX_CHAIN,
+    MAX_NESTING,
+    bind,
+    calls_elsewhere,
+    check,
+    ignores_repeats,
+    may_vary,
+    shape,
+    tokens,
+)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 

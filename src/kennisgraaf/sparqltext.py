@@ -14,6 +14,7 @@ only by the engine that runs it. Two things are decided here *before* an engine 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -325,7 +326,7 @@ def ignores_repeats(text: str, found: QueryShape | None = None) -> bool:
     words = [token.upper if token.kind == "word" else "" for token in tokens(text)]
     at = words.index("SELECT")
     distinct = words[at + 1:at + 2] == ["DISTINCT"]
-    grouped = bool(found.keywords & _AGGREGATES) or ("GROUP", "BY") in zip(words, words[1:])
+    grouped = bool(found.keywords & _AGGREGATES) or ("GROUP", "BY") in itertools.pairwise(words)
     return distinct or grouped
 
 

@@ -261,7 +261,7 @@ def _select_targets(shapes: Any, targeted: list[Any], store: ox.Store, candidate
             raise NotIncremental(f"{shape}: an implicit class target (pyshacl would apply it to the whole graph)")
         nodes: set[Any] = set()
         for node in shapes.objects(shape, sh.targetNode):
-            term = _to_ox(node)
+            term = shacl_sparql.to_ox(node)
             if term in candidates:
                 nodes.add(term)
         queries = []
@@ -275,7 +275,7 @@ def _select_targets(shapes: Any, targeted: list[Any], store: ox.Store, candidate
         queries += [f"SELECT DISTINCT ?this WHERE {{ ?subject <{p}> ?this }}"
                     for p in shapes.objects(shape, sh.targetObjectsOf)]
         for target in shapes.objects(shape, sh.target):
-            queries.append(reach.prefix_block(shapes, target) + str(shapes.value(target, sh.select)))
+            queries.append(shacl_sparql.prefix_block(shapes, target) + str(shapes.value(target, sh.select)))
         for query in queries:
             if named:
                 rows = store.query(bind_rows(query, "this", named))
@@ -296,20 +296,6 @@ def _constant(text: str) -> Any:
     """A term written as in N-Triples."""
     quad = next(iter(ox.parse(f"<urn:s> <urn:p> {text} .".encode(), ox.RdfFormat.N_TRIPLES)))
     return quad.object
-
-
-def _to_ox(term: Any) -> Any:
-    import rdflib
-
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    return ox.BlankNode(str(term))
 
 
 # ------------------------------------------------------------------ the neighbourhood

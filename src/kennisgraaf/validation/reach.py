@@ -32,6 +32,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .shacl_sparql import prefix_block
+
 __all__ = ["Analysis", "NotIncremental", "Plan", "Step", "analyse", "shape_plan", "sparql_plan", "targeted_shapes"]
 
 SH = "http://www.w3.org/ns/shacl#"
@@ -248,19 +250,6 @@ def constraint_text(shapes: Any, shape: Any, constraint: Any) -> str:
             raise NotIncremental(f"{shape}: $PATH of a path that is not a single IRI")
         text = text.replace("$PATH", f"<{path}>")
     return prefix_block(shapes, constraint) + text
-
-
-def prefix_block(shapes: Any, node: Any) -> str:
-    import rdflib
-
-    sh = rdflib.Namespace(SH)
-    lines = set()
-    for owner in shapes.objects(node, sh.prefixes):
-        for declaration in shapes.objects(owner, sh.declare):
-            prefix, namespace = shapes.value(declaration, sh.prefix), shapes.value(declaration, sh.namespace)
-            if prefix is not None and namespace is not None:
-                lines.add(f"PREFIX {prefix}: <{namespace}>\n")
-    return "".join(sorted(lines))
 
 
 # ------------------------------------------------------------------ SPARQL

@@ -176,7 +176,7 @@ def focus_nodes(shapes: Any, shape: Any, store: ox.Store) -> list[Any]:
     sh = rdflib.Namespace(SH)
     found: set[Any] = set()
     for node in shapes.objects(shape, sh.targetNode):
-        found.add(_to_ox(node))
+        found.add(to_ox(node))
     classes = list(shapes.objects(shape, sh.targetClass))
     if (shape, rdflib.RDF.type, rdflib.RDFS.Class) in shapes:
         classes.append(shape)
@@ -212,7 +212,8 @@ def _binding(row: Any, name: str) -> Any:
         return None
 
 
-def _to_ox(term: Any) -> Any:
+def to_ox(term: Any) -> Any:
+    """An rdflib term as a pyoxigraph term."""
     import rdflib
 
     if isinstance(term, rdflib.URIRef):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from kennisgraaf.validation.reach import NotIncremental, Step, sparql_plan
+from kennisgraaf.validation.reach import NotIncremental, Plan, Step, sparql_plan
 
 PREFIXES = "PREFIX ex: <https://example.org/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
 EX = "https://example.org/"
@@ -74,7 +74,48 @@ def test_limit_and_graph_are_not_followed() -> None:
 
 
 def test_plans_keep_as_json() -> None:
-    from kennisgraaf.validation.reach import Plan
-
     plan = sparql_plan(PREFIXES + "SELECT $this WHERE { $this ex:p ?x FILTER (STRSTARTS(STR($this), 'https')) }")
     assert Plan.from_json(plan.to_json()).steps == plan.steps and isinstance(plan.steps[0], Step)
+
+
+def test_an_equality_of_two_keys_narrows_a_step_to_the_triples_of_those_keys() -> None:
+    plan = sparql_plan(PREFIXES + "SELECT $this ?v WHERE { $this ex:name ?a . ?v ex:name ?b "
+                                  "FILTER (LCASE(STR(?a)) = LCASE(STR(?b))) }")
+    assert [(s.forward, s.key) for s in plan.steps] == [
+        (True, ()), (False, ("LCASE(STR(?a))", "a", "LCASE(STR(?b))", "b"))]
+    assert Plan.from_json(plan.to_json()).steps == plan.steps
+
+
+def test_a_key_bound_in_a_subquery_grouped_by_it_narrows_the_subquery() -> None:
+    grouped = ("SELECT $this WHERE { { SELECT ?key WHERE { ?e ex:name ?n BIND (LCASE(?n) AS ?key) } GROUP BY ?key "
+               "HAVING (COUNT(?e) > 1) } $this ex:name ?l FILTER (LCASE(?l) = ?key) }")
+    keyed = [s for s in sparql_plan(PREFIXES + grouped).steps if s.key]
+    assert [(s.key, s.forward) for s in keyed] == [(("LCASE(?l)", "l", "LCASE(?n)", "n"), False)]
+    # a key that is not one the subquery groups by (an aggregate of it) says nothing about the subquery's rows
+    sampled = grouped.replace("SELECT ?key", "SELECT (SAMPLE(?k) AS ?key)").replace("AS ?key) }", "AS ?k) }")
+    with pytest.raises(NotIncremental):
+        sparql_plan(PREFIXES + sampled)
+
+
+def test_an_equality_in_another_group_or_on_a_variable_used_again_does_not_narrow() -> None:
+    optional = ("SELECT $this WHERE { $this ex:name ?a . ?v ex:name ?b "
+                "OPTIONAL { ?v ex:q ?c FILTER (LCASE(?a) = LCASE(?b)) } }")
+    with pytest.raises(NotIncremental):  # the filter holds only inside the OPTIONAL part
+        sparql_plan(PREFIXES + optional)
+    again = "SELECT $this WHERE { $this ex:name ?a . ?v ex:name ?b . ?w ex:alias ?b FILTER (LCASE(?a) = LCASE(?b)) }"
+    with pytest.raises(NotIncremental):
+        sparql_plan(PREFIXES + again)
+
+
+def test_the_duplicate_shape_reads_the_names_of_a_key_not_every_name_of_a_class() -> None:
+    from kennisgraaf.config import Settings
+    from kennisgraaf.validation.reach import RDF_TYPE, analyse
+    from kennisgraaf.validation.validator import shapes_graph
+
+    analysis = analyse(shapes_graph(Settings.load()))
+    shape = "https://w3id.org/kennisgraaf/def/shapes/DuplicateShape"
+    plans = [analysis.targets[shape], analysis.shapes[shape]]
+    plans += [c.inverted for c in analysis.constraints[shape] if c.inverted is not None]
+    for plan in plans:
+        assert plan.keyed()
+        assert not [s for s in plan.steps if not s.forward and s.predicates == frozenset({RDF_TYPE})]

@@ -175,3 +175,19 @@ def test_the_command_line_says_how_with_verbose(synthetic: tuple[Settings, dict[
     assert result.exit_code == 1
     assert "against the current build (incremental)" in result.stderr
     assert "kgsh:YearOrderShape" in result.stdout
+
+
+def test_a_build_without_its_key_index_is_validated_against_in_full(
+        synthetic: tuple[Settings, dict[str, Path]], tmp_path: Path) -> None:
+    from kennisgraaf import validate
+
+    settings, paths = synthetic
+    project = tmp_path / "project"
+    shutil.copytree(settings.project_dir, project, symlinks=True)
+    keys = project / "build" / "current" / "keys.sqlite"
+    assert keys.exists() and keys.resolve().is_relative_to(project)
+    keys.unlink()  # as a build made before keyed steps has it
+    name = next(e.name for e in entries() if "DuplicateShape" in e.rules)
+    report = validate(Settings.load(project, environ={}), [paths[name]])
+    assert (report.method, report.why_full) == (
+        "full", "the build keeps no index of keys (made by an older version): build again")

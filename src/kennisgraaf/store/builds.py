@@ -16,6 +16,8 @@ Layout of the build folder::
                                 validation needs it as it was
       releases/<id>/reach.json  how far the shapes look from a focus node (validation/reach.py), for
                                 incremental validation
+      releases/<id>/keys.sqlite the triples by the key a shape compares them on (validation/keyindex.py),
+                                for incremental validation
       releases/<id>/vocabulary.json the classes and properties the graph uses (to check queries against)
       releases/<id>/entities.txt the declared entity IRIs, one per line (for "did you mean" in incremental
                                 validation, which does not read the whole graph)
@@ -43,6 +45,8 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import NotBuiltError, OutputError, ValidationFailed
+from ..validation.keyindex import write as write_key_index
+from ..validation.reach import Analysis
 from .vocabulary import vocabulary_of, write_vocabulary
 
 __all__ = ["LAYOUT", "BuildReport", "build", "current_release", "open_store", "read_report", "state_each_fact_once"]
@@ -53,6 +57,7 @@ LAYOUT = 2  # report.json's "layout": 2 since the default graph holds each fact 
 DEFAULT_GRAPH = "default-graph.nt"
 REACH = "reach.json"
 ENTITIES = "entities.txt"
+KEYS = "keys.sqlite"
 # The entity IRIs a validation knows as declared (validation/validator.py: with rdf:type or kg:statusValue)
 _ENTITIES = ("SELECT DISTINCT ?s WHERE {{ {{ ?s a ?type }} UNION {{ ?s <https://w3id.org/kennisgraaf/def/statusValue> "
              "?status }} FILTER(isIRI(?s) && STRSTARTS(STR(?s), \"{prefix}\")) }}")
@@ -115,12 +120,16 @@ def build(settings: Settings | None = None, progress: Callable[[str], None] | No
     try:
         release.mkdir(parents=True)
         (release / DEFAULT_GRAPH).write_bytes(default_graph)
-        (release / REACH).write_text(json.dumps(_reach(settings)) + "\n", "utf-8")
+        analysis, why = _reach(settings)
+        kept = analysis.to_json() if analysis is not None else {"not_incremental": why}
+        (release / REACH).write_text(json.dumps(kept) + "\n", "utf-8")
         dump = graph.store.dump(format=ox.RdfFormat.N_QUADS)
         assert dump is not None
         _write_store(release / "store", dump)
         write_vocabulary(release, vocabulary_of(graph.store))
         (release / ENTITIES).write_text(_entities(graph.store, settings.base_iri), "utf-8")
+        if analysis is not None:
+            write_key_index(graph.store, analysis, release / KEYS)
         timings["store"] = time.perf_counter() - step
         timings["total"] = time.perf_counter() - started
         data = _report_data(settings, graph, report, dump, timings)
@@ -146,14 +155,15 @@ def _entities(store: ox.Store, base_iri: str) -> str:
     return "".join(f"{iri}\n" for iri in sorted(row["s"].value for row in rows))  # type: ignore[union-attr]
 
 
-def _reach(settings: Settings) -> dict[str, Any]:
+def _reach(settings: Settings) -> tuple[Analysis | None, str]:
+    """The reach of the shapes, or why there is none (then every validation of an entry is a full one)."""
     from ..validation.reach import NotIncremental, analyse
     from ..validation.validator import shapes_graph
 
     try:
-        return analyse(shapes_graph(settings)).to_json()
+        return analyse(shapes_graph(settings)), ""
     except NotIncremental as reason:
-        return {"not_incremental": str(reason)}
+        return None, str(reason)
 
 
 def _say(progress: Callable[[str], None] | None, message: str) -> None:

@@ -17,8 +17,9 @@ from ..config import Settings
 from ..errors import NotBuiltError
 from ..graph.files import data_files, discover
 from ..validation.incremental import Built, NotIncremental
+from ..validation.keyindex import KeyIndex
 from ..validation.reach import Analysis
-from .builds import DEFAULT_GRAPH, ENTITIES, REACH, current_release
+from .builds import DEFAULT_GRAPH, ENTITIES, KEYS, REACH, current_release
 from .vocabulary import read_vocabulary
 
 __all__ = ["built_for"]
@@ -76,7 +77,8 @@ def built_for(settings: Settings, files: Iterable[Path | str]) -> Built:
         raise NotIncremental("the build keeps no list of its entities (made by an older version)")
     return Built(store, [ox.Triple(q.subject, q.predicate, q.object) for q in triples], report["warnings"],
                  built_entries, analysis, vocabulary.properties,
-                 lambda: (release / ENTITIES).read_text("utf-8").split())
+                 lambda: (release / ENTITIES).read_text("utf-8").split(),
+                 KeyIndex(release / KEYS) if (release / KEYS).exists() else None)
 
 
 def _sha256(path: Path) -> str:

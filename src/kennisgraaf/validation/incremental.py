@@ -59,7 +59,7 @@ from ..graph.files import check_graphs_written_once, data_files, load_files, wri
 from ..graph.loading import CLAIM, NO_CLAIM, RDF_TYPE, SOURCE_DOCUMENT, STATED_IN, LoadedGraph, TermConverter
 from ..namespaces import prefixes
 from ..sparqltext import bind_rows
-from . import reach, shacl_sparql
+from . import keyindex, reach, shacl_sparql
 from .reach import NotIncremental, Plan, Step
 from .validator import ValidationReport, finish_report, quotes_not_in_their_document, shapes_graph
 
@@ -84,6 +84,7 @@ class Built:
     analysis: reach.Analysis | None = None  # the reach of its shapes, when the build kept it
     properties: frozenset[str] = frozenset()  # the properties its graph uses (vocabulary.json)
     entities: Callable[[], Iterable[str]] = tuple  # its declared entity IRIs (read when a message needs them)
+    keys: keyindex.KeyIndex | None = None  # the index of the keyed steps, when the build kept one
 
 
 def validate_against_build(settings: Settings, files: Iterable[Path | str], built: Built,
@@ -321,6 +322,9 @@ class Neighbourhood:
         self._bulked: dict[tuple[bool, str], set[Any]] = {}
         self._many: dict[str, int] = {}  # predicates with more triples than this
         self._ntriples: list[bytes] = []  # read in bulk, not yet in the store
+        self._keys = built.keys
+        self._keyed: dict[str, dict[str, list[tuple[Any, Any, Any]]]] = {}  # per index: key -> triples
+        self._keyed_own: dict[str, dict[str, list[tuple[Any, Any, Any]]]] = {}  # the same, of the entries
         self.entries = entries
         self._out: dict[Any, list[Any]] = {}   # the entries' triples by subject, by object, by graph
         self._in: dict[Any, list[Any]] = {}
@@ -364,6 +368,9 @@ class Neighbourhood:
                 for step in by_source.get(var, ()):
                     passing = [n for n in nodes if _passes(step, n)] if step.keep else list(nodes)
                     target = found.setdefault(step.target, set())
+                    if step.key:
+                        target.update(self._follow_key(step, passing, core))
+                        continue
                     if step.identity or step.reflexive:
                         target.update(passing)
                     if step.identity:
@@ -407,6 +414,33 @@ class Neighbourhood:
                     if triple[1] == wanted:
                         self._add(triple, False)
         return True
+
+    def _follow_key(self, step: Step, nodes: list[Any], core: bool) -> set[Any]:
+        """A keyed step: the triples (of the build, from its key index, and of the entries) whose object has
+        the key of one of `nodes`; their subjects."""
+        if self._keys is None:
+            raise NotIncremental("the build keeps no index of keys (made by an older version): build again")
+        if STATED_IN in (step.predicates or ()):
+            raise NotIncremental("a keyed step over kg:statedIn (derived, not in the store)")
+        spec = keyindex.spec_of(step)
+        if spec not in self._keyed_own:  # the entries' own triples of the step, by key, once
+            own, usable = keyindex.triples_by_key(self.entries, step, union=True)
+            if not usable:
+                raise NotIncremental("a keyed step whose keys are not all plain strings or IRIs")
+            self._keyed_own[spec], self._keyed[spec] = own, {}
+        known, own = self._keyed[spec], self._keyed_own[spec]
+        keys = keyindex.keys_of_nodes(step, nodes)
+        todo = keys - known.keys()
+        if todo:
+            read = self._keys.triples(step, todo)
+            for key in todo:
+                known[key] = read.get(key, []) + own.get(key, [])
+        subjects: set[Any] = set()
+        for key in keys:
+            for triple in known[key]:
+                self._add(triple, core)
+                subjects.add(triple[0])
+        return subjects
 
     def _few(self, predicate: str, nodes: list[Any]) -> bool:
         """When the store has fewer triples with `predicate` than a quarter of `nodes`, reading them all is

@@ -20,6 +20,10 @@ Where the steps come from:
   are cut off by the join). A FILTER on a single variable in the same group (an IN list, STRSTARTS ...) prunes the
   nodes a step starts from. A pattern whose other end is used nowhere else, in a DISTINCT or EXISTS context, needs
   one matching triple per node, not all ("is this IRI used anywhere?").
+- A FILTER that equates an expression of one variable with an expression of another (`E1(?label) = E2(?name)`,
+  directly or through a BIND, also one out of a subquery grouped by it) lets a step go from the few values of
+  one side to the triples whose object has the same key on the other (a keyed step): the build keeps an index
+  of those keys (keyindex.py), so "every name of every organisation" becomes "the names with this key".
 
 A pattern that cannot be reached (it would need the whole graph), a subquery with LIMIT, GRAPH or SERVICE, or an
 unsupported path raise `NotIncremental`, and the caller validates the whole graph instead.
@@ -72,6 +76,10 @@ class Step:
     predicate: bool = False
     keep: tuple[str, ...] = ()
     keep_name: str = ""  # the name of the source variable in the filter expressions
+    # a keyed step: (expression of the source variable, its name, expression of the object, its name); the
+    # triples with one of `predicates` whose object's key equals the key of a source node, their subjects to
+    # `target` (the key equality is a FILTER of the query: no other triple can give a solution)
+    key: tuple[str, ...] = ()
 
 
 @dataclass
@@ -89,7 +97,8 @@ class Plan:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
-        steps = [Step(**{k: (frozenset(v) if k == "predicates" and v is not None else tuple(v) if k == "keep" else v)
+        steps = [Step(**{k: (frozenset(v) if k == "predicates" and v is not None
+                             else tuple(v) if k in ("keep", "key") else v)
                          for k, v in step.items()}) for step in data["steps"]]
         return cls(steps, {name: set(terms) for name, terms in data["constants"].items()})
 
@@ -108,6 +117,9 @@ class Plan:
         start variable's own triples. Steps without triples never do; a step with any predicate always may."""
         return any(not s.identity and s.source != start and (s.predicates is None or s.predicates & predicates)
                    for s in self.steps)
+
+    def keyed(self) -> list[Step]:
+        return [s for s in self.steps if s.key]
 
 
 _names = itertools.count()
@@ -268,6 +280,22 @@ class _Pattern:
     context: tuple[Any, ...] = ()     # where the pattern is: () the query's own group; inside EXISTS etc. longer
 
 
+@dataclass(frozen=True)
+class _Side:
+    """One side of a key equality: an expression (SPARQL text) of one variable (scoped name, name in the query)."""
+
+    expression: str
+    var: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _KeyJoin:
+    source: _Side
+    object: _Side
+    context: tuple[Any, ...]
+
+
 class _Walker:
     """Collects the triple patterns of a query in rdflib's algebra, with variables renamed per scope."""
 
@@ -280,6 +308,9 @@ class _Walker:
         self.bound = "this"  # the query variable bound to the start nodes
         self.unions: list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = []
         self._constant_names: dict[Any, str] = {}
+        self.equalities: list[tuple[_Side, _Side, tuple[Any, ...]]] = []  # FILTER (E1(?a) = E2(?b))
+        self.binds: dict[str, list[tuple[_Side, tuple[Any, ...]]]] = {}   # BIND (E(?a) AS ?k): k -> E(?a)
+        self.samples: dict[str, str] = {}  # an aggregate's SAMPLE(?k) variable -> ?k (a GROUP BY key's value)
 
     def inside(self, kind: str, node: Any, scope: dict[str, str], keep: dict[str, tuple[Any, ...]],
                as_set: bool) -> tuple[Any, ...]:
@@ -334,6 +365,7 @@ class _Walker:
     # patterns
 
     def walk(self, node: Any, scope: dict[str, str], keep: dict[str, tuple[Any, ...]], as_set: bool) -> None:
+        import rdflib
         from rdflib.plugins.sparql.parserutils import CompValue
 
         if isinstance(node, list):
@@ -356,6 +388,7 @@ class _Walker:
                 if text is not None:
                     key = self.var(next(iter(names)), scope)
                     inner[key] = (*inner.get(key, ()), text)
+                self.equality(conjunct, scope)
             self.expression(node.expr, scope, keep)
             self.walk(node.p, scope, inner, as_set)
         elif name == "Join":
@@ -375,6 +408,9 @@ class _Walker:
             self.inside("minus", node.p2, scope, {}, True)
         elif name == "Extend":
             self.expression(node.expr, scope, {})
+            side = self.side(node.expr, scope)
+            if side is not None:
+                self.binds.setdefault(self.var(str(node.var), scope), []).append((side, self.context))
             self.walk(node.p, scope, keep, as_set)
         elif name in ("Distinct", "Reduced"):
             self.walk(node.p, scope, keep, True)
@@ -389,6 +425,9 @@ class _Walker:
         elif name in ("Graph", "ServiceGraphPattern"):
             raise NotIncremental("a query with GRAPH or SERVICE")
         elif name == "AggregateJoin":
+            for aggregate in node.A:
+                if aggregate.name == "Aggregate_Sample" and isinstance(aggregate.vars, rdflib.Variable):
+                    self.samples[self.var(str(aggregate.res), scope)] = self.var(str(aggregate.vars), scope)
             self.walk(node.p, scope, keep, False)
         elif name == "Group":
             self.walk(node.p, scope, keep, False)
@@ -429,6 +468,47 @@ class _Walker:
                 if term is not None and not isinstance(term, rdflib.Variable):
                     key = self.var(str(variable), scope)
                     self.constants.setdefault(key, set()).add(_term_text(term))
+
+    def side(self, expr: Any, scope: dict[str, str]) -> _Side | None:
+        """`expr` as one side of a key equality: an expression of exactly one variable, without EXISTS."""
+        names = _variables(expr)
+        if len(names) != 1 or _has_exists(expr):
+            return None
+        text = _expression_text(expr)
+        name = next(iter(names))
+        return None if text is None else _Side(text, self.var(name, scope), name)
+
+    def equality(self, conjunct: Any, scope: dict[str, str]) -> None:
+        from rdflib.plugins.sparql.parserutils import CompValue
+
+        if not (isinstance(conjunct, CompValue) and conjunct.name == "RelationalExpression" and conjunct.op == "="):
+            return
+        left, right = self.side(conjunct.expr, scope), self.side(conjunct.other, scope)
+        if left is not None and right is not None and left.var != right.var:
+            self.equalities.append((left, right, self.context))
+
+    def key_joins(self) -> dict[str, list[_KeyJoin]]:
+        """The key equalities of the query by the variable whose triples they can narrow down: each side a
+        variable's own expression, or a variable BIND gives one (through a subquery's GROUP BY key too)."""
+        found: dict[str, list[_KeyJoin]] = {}
+        for left, right, context in self.equalities:
+            sides = [self.bound_side(left, context), self.bound_side(right, context)]
+            if None in sides or sides[0].var == sides[1].var:  # type: ignore[union-attr]
+                continue
+            for source, object_ in (sides, sides[::-1]):
+                found.setdefault(object_.var, []).append(_KeyJoin(source, object_, context))  # type: ignore
+        return found
+
+    def bound_side(self, side: _Side, context: tuple[Any, ...]) -> _Side | None:
+        """A side that is a variable bound by one BIND (in the same group) to an expression of another: that
+        expression; a side of anything else as it is."""
+        if side.expression != f"?{side.name}" or side.var not in self.binds:
+            return side
+        binds = [(bound, where) for bound, where in self.binds[side.var]
+                 if self.samples.get(bound.var) != side.var]  # ?k := SAMPLE(?k), how rdflib gives a group key
+        if len(binds) != 1 or binds[0][1] != context:
+            return None
+        return binds[0][0]
 
     def expression(self, expr: Any, scope: dict[str, str], keep: dict[str, tuple[Any, ...]]) -> None:
         """The graph patterns of EXISTS and NOT EXISTS in an expression: correlated with the outer scope."""
@@ -520,17 +600,35 @@ def _anchor(walker: _Walker, start: str) -> Plan:
     # How many nodes a variable may have: 0 few (the start, constants, what is out of a few nodes), 1 many
     # (what is found into a node: every instance of a class, every claim of a document, ...).
     many: dict[str, int] = {name: 0 for name in reached}
+    joins = walker.key_joins()
+    uses: dict[str, int] = {}
+    for pattern in walker.patterns:
+        for name in {pattern.subject, pattern.object, pattern.predicate_var} - {None}:
+            uses[name] = uses.get(name, 0) + 1  # type: ignore[index]
 
-    def options(pattern: _Pattern) -> list[tuple[tuple[int, int, int], bool]]:
+    def keyed(pattern: _Pattern) -> _KeyJoin | None:
+        """A key equality that narrows the pattern's triples down to those of a few keys: the pattern's object
+        is one side, used by no other pattern, and the other side is reached in the same group."""
+        if (pattern.predicates is None or pattern.predicate_var or pattern.transitive or pattern.reflexive
+                or uses.get(pattern.object) != 1 or visible(pattern.object, pattern.context)):
+            return None
+        for join in joins.get(pattern.object, ()):
+            if join.context == pattern.context and visible(join.source.var, pattern.context):
+                return join
+        return None
+
+    def options(pattern: _Pattern) -> list[tuple[tuple[int, int, int], Any]]:
         """The ways to take a pattern now, best first: out of a node with few others (few triples), into
         one, out of many, into many; then from the outermost context (an inner one may reach the same nodes
-        more cheaply from outside)."""
-        found = []
+        more cheaply from outside). A keyed step out of few nodes counts as few triples."""
+        found: list[tuple[tuple[int, int, int], Any]] = []
         if visible(pattern.subject, pattern.context):
             found.append(((many[pattern.subject], 0, 0), True))
         if visible(pattern.object, pattern.context):
             found.append(((many[pattern.object], 1, len(pattern.context)), False))
-        return sorted(found)
+        if (join := keyed(pattern)) is not None:
+            found.append(((many[join.source.var], 0, 1), join))
+        return sorted(found, key=lambda way: way[0])
 
     pending = list(walker.patterns)
     while pending:
@@ -540,6 +638,16 @@ def _anchor(walker: _Walker, start: str) -> Plan:
         chosen = [(pending[k], forward) for rank, k, forward in ranked if rank == ranked[0][0]] if ranked else []
         for pattern, forward in chosen:
             context = pattern.context
+            if isinstance(forward, _KeyJoin):
+                join = forward
+                plan.steps.append(Step(join.source.var, pattern.subject, False, pattern.predicates,
+                                       key=(join.source.expression, join.source.name, join.object.expression,
+                                            join.object.name)))
+                many[pattern.subject] = min(many.get(pattern.subject, 1), many[join.source.var])
+                reached.setdefault(pattern.subject, set()).add(context)
+                pending.remove(pattern)
+                progress = True
+                continue
             if forward:
                 source, target = pattern.subject, pattern.object
             else:
@@ -687,7 +795,7 @@ def _nodes(expr: Any) -> Iterable[Any]:
 
 # ------------------------------------------------------------------ the analysis of all the shapes
 
-ANALYSIS_VERSION = 3  # raise when the analysis changes, so a stored one is made again
+ANALYSIS_VERSION = 4  # raise when the analysis changes, so a stored one is made again
 
 
 @dataclass

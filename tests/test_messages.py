@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from kennisgraaf.cli import cli
 from kennisgraaf.config import Settings
 from kennisgraaf.errors import InputError
-from kennisgraaf.graph.hints import closest, literal_hint
+from kennisgraaf.graph.hints import Names, closest, literal_hint
 from kennisgraaf.validation.validator import validate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +109,22 @@ def test_closest_names() -> None:
     assert closest("organisatie:naturaliss", known) == ["organisatie:naturalis"]
     assert closest("kg:Organization", known) == ["org:Organization"]  # right name, wrong prefix
     assert closest("organisatie:iets-heel-anders", known) == []
+
+
+def test_names_prepared_once_give_the_same_closest_names() -> None:
+    import random
+
+    rnd = random.Random(7)
+    letters = "abcdeéxyz-"
+    locals_ = sorted({"".join(rnd.choice(letters) for _ in range(rnd.randint(1, 9))) for _ in range(400)})
+    organisations, themes = [f"organisatie:{n}" for n in locals_[:250]], [f"thema:{n}" for n in locals_[250:]]
+    odd = ["<https://example.org/a/b>", "x:y/z#", "Plain Name", ""]
+    prepared = Names.joined([Names.under_prefix("organisatie:", locals_[:250]),
+                             Names.under_prefix("thema:", locals_[250:]), Names(odd)])
+    plain = organisations + themes + odd
+    for name in [*rnd.sample(plain, 40), "organisatie:abcd", "thema:xyz", "kg:Organization", organisations[3]]:
+        assert closest(name, prepared) == closest(name, plain) == closest(name, Names(plain)), name
+    assert organisations[3] not in closest(organisations[3], prepared)  # a name is never its own suggestion
 
 
 @pytest.mark.parametrize("name, line", [("syntax-error.trig", 39), ("duplicate-claim.trig", 33)])

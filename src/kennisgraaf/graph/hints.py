@@ -13,33 +13,74 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["LiteralHint", "closest", "literal_hint", "or_list"]
+__all__ = ["LiteralHint", "Names", "closest", "literal_hint", "or_list"]
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
-def closest(name: str, candidates: Iterable[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+class Names:
+    """Candidate names prepared once (lowered, split into prefix and last part) for any number of `closest`
+    calls: a large graph has hundreds of thousands of them."""
+
+    def __init__(self, candidates: Iterable[str]) -> None:
+        # (in no particular order: the answer is ordered by score and name)
+        self.pool = list(dict.fromkeys(candidates))
+        joined = "\n".join(self.pool).lower()
+        self.lowered = joined.split("\n")
+        if len(self.lowered) == len(self.pool):  # split in one go (no name holds a line break)
+            self.parts = [(head, tail or head) for head, tail in _PARTS.findall(joined)]
+        else:
+            self.lowered = [candidate.lower() for candidate in self.pool]
+            self.parts = [_split(other) for other in self.lowered]
+        self.tails = [tail for _, tail in self.parts]
+
+    @classmethod
+    def under_prefix(cls, prefix: str, local_names: list[str]) -> Names:
+        """`prefix` + each local name, for local names without `:`, `/` or `#` (split without looking)."""
+        names = cls([])
+        names.pool = [prefix + local for local in local_names]
+        head, tails = prefix.lower(), [local.lower() for local in local_names]
+        names.lowered = [head + tail for tail in tails]
+        names.parts = [(head, tail) for tail in tails]
+        names.tails = tails
+        return names
+
+    @classmethod
+    def joined(cls, parts: Iterable[Names]) -> Names:
+        """The names of several Names that have none in common."""
+        names = cls([])
+        for part in parts:
+            names.pool += part.pool
+            names.lowered += part.lowered
+            names.parts += part.parts
+            names.tails += part.tails
+        return names
+
+
+def closest(name: str, candidates: Iterable[str] | Names, n: int = 3, cutoff: float = 0.6) -> list[str]:
     """The candidates closest to `name` by difflib's ratio, best first. Names are compared whole and by their
     last part (after the last `:`, `/` or `#`), so a right slug under the wrong prefix is found too
     (kg:Organization → org:Organization)."""
-    pool = sorted(set(candidates) - {name})
+    names = candidates if isinstance(candidates, Names) else Names(candidates)
+    pool, others, parts = names.pool, names.lowered, names.parts
     lowered = name.lower()
     head, tail = _split(lowered)
-    others = [candidate.lower() for candidate in pool]
-    parts = [_split(other) for other in others]
-    # A large graph has hundreds of thousands of names: rapidfuzz's Indel similarity (2 x the longest common
-    # subsequence / the lengths) bounds difflib's ratio from above (its matching blocks are a common
-    # subsequence), so difflib scores only the names whose bound can still make the list, best bound first.
-    bound = _bounds(tail, [other_tail for _, other_tail in parts], cutoff)
+    # rapidfuzz's Indel similarity (2 x the longest common subsequence / the lengths) bounds difflib's ratio from
+    # above (its matching blocks are a common subsequence), so difflib scores only the names whose bound can
+    # still make the list, best bound first.
+    bound = _bounds(tail, names.tails, cutoff)
     different = [i for i, (other_head, _) in enumerate(parts) if other_head != head]
     whole = _bounds(lowered, [others[i] for i in different], cutoff)
     for position, i in enumerate(different):
-        bound[i] = max(whole.get(position, 0.0), bound.get(i, 0.0) * 0.98)
+        if position in whole or i in bound:
+            bound[i] = max(whole.get(position, 0.0), bound.get(i, 0.0) * 0.98)
     scored: list[tuple[float, str]] = []
     floor = cutoff  # only names within 0.1 of the best are given
     for i in sorted(bound, key=lambda i: -bound[i]):
         if bound[i] + 1e-9 < floor:  # (the bounds are floats computed otherwise)
             break
+        if pool[i] == name:  # never suggested
+            continue
         other_head, other_tail = parts[i]
         last = difflib.SequenceMatcher(None, tail, other_tail).ratio()
         if other_head == head:  # the shared prefix says nothing about how close the names are
@@ -60,6 +101,9 @@ def _bounds(query: str, choices: list[str], cutoff: float) -> dict[int, float]:
 
     found = process.extract(query, choices, scorer=fuzz.ratio, limit=None, score_cutoff=max(0.0, cutoff * 100 - 1e-6))
     return {index: score / 100 for _, score, index in found}
+
+
+_PARTS = re.compile(r"^(.*[:/#])?([^:/#\n]*)$", re.MULTILINE)  # as _split, for many names on lines
 
 
 def _split(name: str) -> tuple[str, str]:

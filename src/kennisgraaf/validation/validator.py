@@ -349,7 +349,10 @@ def _names_by_kind(known: frozenset[Any], base_iri: str) -> dict[str, Names]:
     prefix, short = base_iri + "id/", _shortener(base_iri)
     iris = list(map(str, known))
     locals_by_kind: dict[str, list[str]] = {}
-    pairs = re.findall(rf"^{re.escape(prefix)}([^/\n]*)/([\w-]+)$", "\n".join(iris), re.MULTILINE)
+    joined = "\n".join(iris)
+    pairs = re.findall(rf"^{re.escape(prefix)}([^/\n]*)/([\w-]+)$", joined, re.MULTILINE)
+    if joined.count("\n") != max(len(iris) - 1, 0):  # an IRI with a line break (not valid, but possible in rdflib)
+        pairs = []
     for kind, local in pairs:
         locals_by_kind.setdefault(kind, []).append(local)
     others: dict[str, list[str]] = {}  # shortened one by one

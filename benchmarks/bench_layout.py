@@ -23,12 +23,10 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -38,8 +36,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench_query import _claims_nquads, _generated_nquads
-from bench_serve import _build, _median, _queries, wrk
-from processes import free_port, stop, wait_until_answering
+from bench_serve import _build, _median, _queries, kennisgraaf, wrk
 
 
 def _old_build(nquads: Path, build_dir: Path) -> None:
@@ -107,22 +104,10 @@ def in_process(claims: Path, build_dir: Path, chosen: dict[str, tuple[str, str]]
     return results
 
 
-@contextlib.contextmanager
-def server(project: Path, build_dir: Path, connections: int, processes: int, log: Path) -> Iterator[tuple[str, int]]:
-    port = free_port()
-    command = [str(project / ".venv" / "bin" / "kennisgraaf"), "serve", "--project", str(project),
-               "--host", "127.0.0.1", "--port", str(port), "--result-limit", "1000000", "--query-timeout", "30",
-               "--max-concurrent-queries", str(max(8, connections)), "--server-processes", str(processes)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KENNISGRAAF_")}
-    env["KENNISGRAAF_BUILD_DIR"] = str(build_dir)
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-    try:
-        wait_until_answering(f"http://127.0.0.1:{port}/health", process, "kennisgraaf serve", 120,
-                             lambda: log.read_text("utf-8", errors="replace"))
-        yield f"http://127.0.0.1:{port}/sparql", process.pid
-    finally:
-        stop(process)
+def server(project: Path, build_dir: Path, connections: int, processes: int, log: Path
+           ) -> contextlib.AbstractContextManager[tuple[str, int]]:
+    """`kennisgraaf serve` of the checkout `project`, by its own .venv."""
+    return kennisgraaf(build_dir, connections, processes, log, project, project / ".venv" / "bin" / "kennisgraaf")
 
 
 def main() -> None:

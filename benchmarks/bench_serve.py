@@ -83,9 +83,13 @@ def _build(nquads: Path, build_dir: Path) -> None:
 
 
 @contextlib.contextmanager
-def kennisgraaf(build_dir: Path, connections: int, processes: int, log: Path) -> Iterator[tuple[str, int]]:
+def kennisgraaf(build_dir: Path, connections: int, processes: int, log: Path,
+                project: Path = ROOT, program: Path | None = None) -> Iterator[tuple[str, int]]:
+    """`kennisgraaf serve` of `project` (by `program`, this environment's by default) on the build in
+    `build_dir`: its /sparql URL and its process id."""
     port = free_port()
-    command = [str(Path(sys.executable).with_name("kennisgraaf")), "serve", "--project", str(ROOT),
+    program = program or Path(sys.executable).with_name("kennisgraaf")
+    command = [str(program), "serve", "--project", str(project),
                "--host", "127.0.0.1", "--port", str(port), "--result-limit", "1000000",
                "--query-timeout", "30", "--max-concurrent-queries", str(max(8, connections)),
                "--server-processes", str(processes)]

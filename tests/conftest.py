@@ -138,3 +138,12 @@ def static_site(built_settings: Settings, tmp_path_factory: pytest.TempPathFacto
     folder = tmp_path_factory.mktemp("static") / "site"
     build_site(built_settings, folder)
     return folder
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium under Playwright (tests/browsers.py), one for the session."""
+    from browsers import launch
+
+    with launch() as chromium:
+        yield chromium

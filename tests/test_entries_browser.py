@@ -6,7 +6,6 @@ membership with a canned query. Nothing is loaded from outside the server."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,11 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browsers import open_page
 from entry_forms import LABEL, QUOTE, entry_server
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 ORG = "http://www.w3.org/ns/org#"
 FIELD = "shacl-property .property-instance[data-path='{}'] .editor"  # Playwright's CSS reaches into shadow roots
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
@@ -30,32 +27,11 @@ def served(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
         yield found
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if shutil.which("chromium") is None:  # a failure, not a skip: a missing install step must not pass silently
-        pytest.fail("Debian's chromium is not installed: run `bash scripts/setup.sh --test` as root, or "
-                    "`sudo apt-get install chromium`.")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture
 def page(browser: Any, served: Any) -> Iterator[Any]:
     _, server = served
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    outside: list[str] = []
-    page.on("request", lambda request: None if request.url.startswith(server.url) else outside.append(request.url))
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-    assert outside == [], f"the page loaded something from elsewhere: {outside}"
+    with open_page(browser, server.url, 30_000, viewport={"width": 1200, "height": 900}) as found:
+        yield found
 
 
 def _shoot(page: Any, name: str) -> None:

@@ -3,45 +3,17 @@ driven by Playwright, against a real `kennisgraaf serve`. Nothing is loaded from
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    if shutil.which("chromium") is None:  # a failure, not a skip: a missing install step must not pass silently
-        pytest.fail("Debian's chromium is not installed: run `bash scripts/setup.sh --test` as root, or "
-                    "`sudo apt-get install chromium`.")
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+from browsers import open_page
 
 
 @pytest.fixture
 def page(browser: Any, kennisgraaf_server: Any) -> Iterator[Any]:
-    context = browser.new_context()
-    page = context.new_page()
-    outside: list[str] = []
-    page.on("request", lambda request: None if request.url.startswith(kennisgraaf_server.url)
-            else outside.append(request.url))
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-    assert outside == [], f"the page loaded something from elsewhere: {outside}"
+    with open_page(browser, kennisgraaf_server.url, 15_000) as found:
+        yield found
 
 
 # The query page is YASGUI (static/yasgui/): the editor is CodeMirror, the results YASR's table, one of each per

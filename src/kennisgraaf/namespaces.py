@@ -5,8 +5,8 @@ from __future__ import annotations
 import functools
 import re
 
-__all__ = ["ENTITY_TYPES", "KG", "PUBLICATION", "PUBLICATION_MANIFEST", "graph_iri", "longest_namespace_first",
-           "prefixes", "short_name"]
+__all__ = ["DCTERMS", "ENTITY_TYPES", "KG", "ORG", "OWL", "PROV", "PUBLICATION", "PUBLICATION_MANIFEST", "RDF", "RDFS",
+           "SCHEMA", "SH", "SKOS", "XSD", "graph_iri", "longest_namespace_first", "prefixes", "short_name"]
 
 KG = "https://w3id.org/kennisgraaf/def/"
 # The manifest `kennisgraaf publish` keeps on a store (publish.graph_store), and its terms: read by servers of
@@ -33,6 +33,9 @@ _STANDARD = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+DCTERMS, ORG, OWL, PROV = _STANDARD["dcterms"], _STANDARD["org"], _STANDARD["owl"], _STANDARD["prov"]
+RDF, RDFS, SCHEMA, SH = _STANDARD["rdf"], _STANDARD["rdfs"], _STANDARD["schema"], _STANDARD["sh"]
+SKOS, XSD = _STANDARD["skos"], _STANDARD["xsd"]
 
 
 def prefixes(base_iri: str) -> dict[str, str]:

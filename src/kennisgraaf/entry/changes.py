@@ -23,7 +23,7 @@ from ..errors import InputError
 from ..graph.files import RDF_FORMATS, SourceFile, data_files, discover, graph_openings, locate, read_shape_quads, shown
 from ..graph.hints import closest, or_list
 from ..graph.loading import LoadedGraph, load
-from ..namespaces import prefixes, short_name
+from ..namespaces import SH, prefixes, short_name
 from ..store.entries import built_for
 from ..validation.incremental import Built, NotIncremental, validate_against_build
 from ..validation.validator import Problem, ValidationReport, validate_graph
@@ -31,7 +31,6 @@ from .templates import PLACEHOLDERS
 
 __all__ = ["Change", "plan_change", "validate", "validate_change", "validate_entries"]
 
-SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _PROPERTY_KINDS = ("http://www.w3.org/2002/07/owl#ObjectProperty", "http://www.w3.org/2002/07/owl#DatatypeProperty",
                    "http://www.w3.org/2002/07/owl#AnnotationProperty", "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property")

@@ -30,18 +30,13 @@ from datetime import datetime
 import pyoxigraph as ox
 
 from ..errors import InputError
-from ..namespaces import KG, prefixes
+from ..namespaces import KG, PROV, RDF, RDFS, SH, XSD, prefixes
 from .model import EntryModel, EntryType, PropertySpec
 from .templates import slug
 
 __all__ = ["EntryForm", "FormEntry", "FormField", "entry_form", "entry_from_form"]
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 DASH = "http://datashapes.org/dash#"
-PROV = "http://www.w3.org/ns/prov#"
 LABEL = RDFS + "label"
 QUOTE = KG + "quote"
 SOURCE = PROV + "wasDerivedFrom"

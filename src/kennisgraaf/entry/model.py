@@ -25,20 +25,13 @@ from ..config import Settings
 from ..errors import NotBuiltError
 from ..graph.files import read_shape_quads
 from ..graph.loading import TermConverter, load
-from ..namespaces import KG, short_name
+from ..namespaces import KG, OWL, PROV, RDF, RDFS, SH, SKOS, XSD, short_name
 from ..sparqltext import bind_rows
 from ..store.builds import open_store
 from ..validation.shacl_sparql import prefix_block
 
 __all__ = ["EntryModel", "EntryType", "PropertySpec", "entry_model", "known_graph"]
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = ox.NamedNode(RDF + "type")
 CLAIM = KG + "Claim"
 STATED_IN = KG + "statedIn"

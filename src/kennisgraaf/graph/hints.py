@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["LiteralHint", "Names", "closest", "literal_hint", "or_list"]
+from ..namespaces import XSD
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
+__all__ = ["LiteralHint", "Names", "closest", "literal_hint", "or_list"]
 
 
 class Names:

@@ -17,14 +17,13 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import InputError
-from ..namespaces import KG
+from ..namespaces import KG, XSD
 from .files import SourceFile, check_graphs_written_once, data_files, load_files, locate_text, shown
 from .hints import literal_hint
 
 __all__ = ["LoadedGraph", "count_summary", "load"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 CLAIM = KG + "Claim"
 SOURCE_DOCUMENT = KG + "SourceDocument"
 STATED_IN = KG + "statedIn"

@@ -29,13 +29,11 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import ParameterError, QueryError
-from ..namespaces import KG
+from ..namespaces import KG, SCHEMA
 from ..queries.running import Result, Target, get, labels, resolve, run_canned
 
 __all__ = ["KINDS", "PALETTE", "build_network", "elements", "legend", "years"]
 
-ORG = "http://www.w3.org/ns/org#"
-SCHEMA = "https://schema.org/"
 # What a shared thing counts as, by its class; anything else (collaborations, organisations) is a collaboration.
 KIND_OF_CLASS = {KG + "Agreement": "agreements", KG + "Initiative": "initiatives", KG + "Programme": "initiatives",
                  SCHEMA + "Event": "events"}

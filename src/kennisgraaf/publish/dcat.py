@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import ConfigError
-from ..namespaces import KG
+from ..namespaces import KG, RDF, SH, SKOS, XSD
 
 __all__ = ["DATA_THEMES", "PREFIXES", "SHAPES_DIR", "DumpFile", "Finding", "Publication", "RecordValidation",
            "publication", "record", "serialize", "validate_record"]
@@ -36,10 +36,6 @@ DCT = "http://purl.org/dc/terms/"
 FOAF = "http://xmlns.com/foaf/0.1/"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 SPDX = "http://spdx.org/rdf/terms#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-SH = "http://www.w3.org/ns/shacl#"
 EUSH = "https://purl.eu/ns/shacl#"
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"

@@ -55,7 +55,7 @@ import httpx
 import pyoxigraph as ox
 
 from ..errors import OutputError
-from ..namespaces import PUBLICATION, PUBLICATION_MANIFEST
+from ..namespaces import PUBLICATION, PUBLICATION_MANIFEST, XSD
 
 __all__ = [
     "CREDENTIALS_FILE_VARIABLE",
@@ -76,7 +76,6 @@ PUB = PUBLICATION
 CREDENTIALS_VARIABLE = "KENNISGRAAF_PUBLISH_CREDENTIALS"
 CREDENTIALS_FILE_VARIABLE = "KENNISGRAAF_PUBLISH_CREDENTIALS_FILE"
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 N_TRIPLES = "application/n-triples"
 _NOT_A_GRAPH_STORE = {404, 405, 406, 415, 501}  # answers of a URL that does not do GSP (for this request)

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import ParameterError, QueryError
-from ..namespaces import longest_namespace_first, prefixes
+from ..namespaces import XSD, longest_namespace_first, prefixes
 from ..sparqltext import bind, check
 from . import worker
 from .catalogue import CannedQuery, Parameter, catalogue, load_query
@@ -50,7 +50,6 @@ __all__ = [
     "to_python",
 ]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 ORGANISATION_CLASSES = ("http://www.w3.org/ns/org#Organization", "http://www.w3.org/ns/org#OrganizationalUnit",
                         "http://www.w3.org/ns/org#OrganizationalCollaboration",

@@ -7,9 +7,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..namespaces import XSD
+
 __all__ = ["cell", "render"]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "short", "gYear",
                               "nonNegativeInteger", "positiveInteger")}
 _MIN_WIDTH = 8

@@ -12,12 +12,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..namespaces import KG
+from ..namespaces import DCTERMS, KG
 
 __all__ = ["DCTERMS", "VOID", "Select", "store_select", "void_description"]
 
 VOID = "http://rdfs.org/ns/void#"
-DCTERMS = "http://purl.org/dc/terms/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 Select = Callable[[str], Sequence[Sequence[Any]]]  # a SELECT query → rows of terms (None where unbound)

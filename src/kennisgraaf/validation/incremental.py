@@ -57,7 +57,7 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..graph.files import check_graphs_written_once, data_files, load_files, written_iris
 from ..graph.loading import CLAIM, NO_CLAIM, RDF_TYPE, SOURCE_DOCUMENT, STATED_IN, LoadedGraph, TermConverter
-from ..namespaces import prefixes
+from ..namespaces import SH, prefixes
 from ..sparqltext import bind_rows
 from . import keyindex, reach, shacl_sparql
 from .reach import NotIncremental, Plan, Step
@@ -65,7 +65,6 @@ from .validator import ValidationReport, finish_report, quotes_not_in_their_docu
 
 __all__ = ["Built", "NotIncremental", "validate_against_build"]
 
-SH = "http://www.w3.org/ns/shacl#"
 KG = "https://w3id.org/kennisgraaf/def/"
 QUOTE = KG + "quote"
 WAS_DERIVED_FROM = "http://www.w3.org/ns/prov#wasDerivedFrom"

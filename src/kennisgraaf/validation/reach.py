@@ -36,11 +36,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..namespaces import SH
 from .shacl_sparql import prefix_block
 
 __all__ = ["Analysis", "NotIncremental", "Plan", "Step", "analyse", "shape_plan", "sparql_plan", "targeted_shapes"]
 
-SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
 RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"

@@ -19,11 +19,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..graph.loading import STATED_IN, LoadedGraph, TermConverter
+from ..namespaces import RDFS, SH
 from ..sparqltext import bind_rows
 
-SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _OTHER_PREBOUND = re.compile(r"\$(?!this\b|PATH\b)\w+")
 
 

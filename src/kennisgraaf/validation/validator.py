@@ -21,13 +21,12 @@ from ..config import Settings
 from ..graph.files import locate, locate_value, read_shape_quads, shown
 from ..graph.hints import Names, closest, literal_hint, or_list
 from ..graph.loading import LoadedGraph, load
-from ..namespaces import prefixes
+from ..namespaces import SH, prefixes
 from . import shacl_sparql
 
 __all__ = ["SEVERITY_WORDS", "Problem", "ValidationReport", "finish_report", "format_report",
            "quotes_not_in_their_document", "shapes_graph", "validate", "validate_graph"]
 
-SH = "http://www.w3.org/ns/shacl#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SEVERITY_WORDS = {
     "nl": {"Violation": "fout", "Warning": "waarschuwing", "Info": "info"},
@@ -454,7 +453,6 @@ def _show(term: Any, short: Any) -> str | None:
     if isinstance(term, rdflib.Literal):
         return str(term)
     return "(" + type(term).__name__ + ")"
-
 
 
 def _drop(report_graph: Any, node: Any) -> None:

@@ -22,17 +22,11 @@ import pyoxigraph as ox
 
 from ..config import Settings
 from ..errors import KennisgraafError
-from ..namespaces import KG
+from ..namespaces import DCTERMS, KG, OWL, RDF, RDFS, SH, SKOS
 from ..queries.running import Target
 
 __all__ = ["KINDS", "ShapeIndex", "ShapeUse", "index_data", "term_data", "terms"]
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SH = "http://www.w3.org/ns/shacl#"
-DCTERMS = "http://purl.org/dc/terms/"
 
 # The kinds of term, by their rdf:type, in the order the index lists them.
 KINDS = {OWL + "Class": "class", RDFS + "Class": "class", OWL + "ObjectProperty": "object property",

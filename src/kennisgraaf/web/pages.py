@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import QueryError, QueryTimeout
-from ..namespaces import KG, prefixes, short_name
+from ..namespaces import DCTERMS, KG, PROV, prefixes, short_name
 from ..queries.catalogue import CannedQuery, Parameter
 from ..queries.running import Target, labels, run_canned
 from ..store.void import void_description
@@ -46,9 +46,7 @@ DUMPS = {"ttl": ("turtle", "text/turtle; charset=utf-8"), "trig": ("trig", "appl
          "nt": ("ntriples", "application/n-triples"), "nq": ("nquads", "application/n-quads")}
 DOC_TYPES = (MediaType("html", "text/html", ("application/xhtml+xml",)),) + GRAPH_TYPES[:4]
 EXTENSIONS = {"html": "html", "ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
-PROV = "http://www.w3.org/ns/prov#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-DCTERMS = "http://purl.org/dc/terms/"
 
 _templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(WEB / "templates")), autoescape=True,
                                 trim_blocks=True, lstrip_blocks=True)

@@ -620,11 +620,7 @@ class _Target:
                 for row in response.json()["results"]["bindings"]:
                     counts[row["g"]["value"]] = int(row["n"]["value"])
             except (ValueError, KeyError, TypeError) as error:
-                raise PublishError(
-                    f"The endpoint {self.endpoint} did not answer a SPARQL query with SPARQL JSON results "
-                    f"({error.__class__.__name__}: {error}). Is it the store's SPARQL query URL?",
-                    f"Het endpoint {self.endpoint} beantwoordde een SPARQL-query niet met SPARQL-JSON-resultaten "
-                    f"({error.__class__.__name__}: {error}). Is het de SPARQL-query-URL van de store?") from None
+                raise self._not_json(error, "a SPARQL query", "een SPARQL-query") from None
         return counts
 
     def default_is_union(self, manifest: ox.NamedNode | None) -> bool:
@@ -649,11 +645,16 @@ class _Target:
         try:
             return bool(response.json()["boolean"])
         except (ValueError, KeyError, TypeError) as error:
-            raise PublishError(
-                f"The endpoint {self.endpoint} did not answer an ASK query with SPARQL JSON results "
-                f"({error.__class__.__name__}: {error}). Is it the store's SPARQL query URL?",
-                f"Het endpoint {self.endpoint} beantwoordde een ASK-query niet met SPARQL-JSON-resultaten "
-                f"({error.__class__.__name__}: {error}). Is het de SPARQL-query-URL van de store?") from None
+            raise self._not_json(error, "an ASK query", "een ASK-query") from None
+
+    def _not_json(self, error: Exception, query_en: str, query_nl: str) -> PublishError:
+        """The error for an answer that is not SPARQL JSON results (the URL is probably not a SPARQL endpoint)."""
+        why = f"{error.__class__.__name__}: {error}"
+        return PublishError(
+            f"The endpoint {self.endpoint} did not answer {query_en} with SPARQL JSON results ({why}). Is it the "
+            f"store's SPARQL query URL?",
+            f"Het endpoint {self.endpoint} beantwoordde {query_nl} niet met SPARQL-JSON-resultaten ({why}). Is het "
+            f"de SPARQL-query-URL van de store?")
 
     def read(self, graph: str | None, count: int | None) -> list[ox.Triple]:
         """The triples of a graph on the store (None: the default graph). `count` is its size as the

@@ -147,3 +147,13 @@ def browser():  # type: ignore[no-untyped-def]
 
     with launch() as chromium:
         yield chromium
+
+
+@pytest.fixture
+def page(browser, kennisgraaf_server):  # type: ignore[no-untyped-def]
+    """A page of the session's server in that browser; the test fails if the page loads anything from elsewhere.
+    (tests/test_entries_browser.py has its own, of its own server.)"""
+    from browsers import open_page
+
+    with open_page(browser, kennisgraaf_server.url, 15_000) as found:
+        yield found

@@ -14,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-from test_pages_browser import browser, page  # noqa: F401  (the fixtures: chromium, and a page that stays home)
 
 ID = "https://w3id.org/kennisgraaf/id/"
 TYPE = "https://w3id.org/kennisgraaf/def/organisationType"

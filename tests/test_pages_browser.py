@@ -9,13 +9,6 @@ from typing import Any
 import pytest
 from browsers import open_page
 
-
-@pytest.fixture
-def page(browser: Any, kennisgraaf_server: Any) -> Iterator[Any]:
-    with open_page(browser, kennisgraaf_server.url, 15_000) as found:
-        yield found
-
-
 # The query page is YASGUI (static/yasgui/): the editor is CodeMirror, the results YASR's table, one of each per
 # tab (the others are hidden).
 ACTIVE = ".yasgui .tabPanel.active "
@@ -211,15 +204,8 @@ def test_a_misspelt_class_is_answered_with_a_warning_above_the_editor(page: Any,
 @pytest.fixture
 def site_page(browser: Any, static_site: Any) -> Iterator[Any]:
     """A page of the static site, opened from file://; it may load nothing but the site's own files."""
-    context = browser.new_context()
-    page = context.new_page()
-    inside = static_site.resolve().as_uri() + "/"
-    outside: list[str] = []
-    page.on("request", lambda request: None if request.url.startswith(inside) else outside.append(request.url))
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
-    assert outside == [], f"the static site loaded something from elsewhere: {outside}"
+    with open_page(browser, static_site.resolve().as_uri() + "/", 15_000) as found:
+        yield found
 
 
 def test_the_static_site_from_file_to_a_canned_query_and_an_entity(site_page: Any, static_site: Any) -> None:

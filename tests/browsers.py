@@ -1,4 +1,4 @@
-"""Debian's chromium driven by Playwright, for the tests that use pages as people do: one browser per test session
+"""Debian's chromium driven by Playwright, for the tests that use pages as people do: one browser per test module
 (the `browser` fixture in conftest.py) and a fresh page per test that must load nothing from outside the server."""
 
 from __future__ import annotations

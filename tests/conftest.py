@@ -140,9 +140,10 @@ def static_site(built_settings: Settings, tmp_path_factory: pytest.TempPathFacto
     return folder
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    """Debian's chromium under Playwright (tests/browsers.py), one for the session."""
+    """Debian's chromium under Playwright (tests/browsers.py), one per test module: closed before other modules
+    run, whose queries fork worker processes that would inherit the driver's pipes (it would then wait for them)."""
     from browsers import launch
 
     with launch() as chromium:

@@ -54,3 +54,10 @@ def test_keys_that_do_not_compare_as_terms_make_the_index_unusable(tmp_path: Pat
         KeyIndex(tmp_path / "keys.sqlite").triples(step, {'"9"'})
     with pytest.raises(NotIncremental):
         keys_of_nodes(step, [ox.Literal("LUMC")])
+
+
+def test_an_index_that_cannot_be_read_makes_the_validation_a_full_one(tmp_path: Path) -> None:
+    index, step = _index(_store((ox.NamedNode(EX + "a"), ox.Literal("LUMC"))), tmp_path)
+    (tmp_path / "keys.sqlite").write_bytes(b"not a database at all" * 100)
+    with pytest.raises(NotIncremental, match="cannot be read"):
+        index.triples(step, {'"lumc"'})

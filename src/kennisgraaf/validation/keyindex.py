@@ -153,7 +153,14 @@ class KeyIndex:
         return self._connection
 
     def triples(self, step: Step, keys: Iterable[str]) -> dict[str, list[tuple[Any, Any, Any]]]:
-        """The build's triples of the step's predicates whose object has one of `keys`, by key."""
+        """The build's triples of the step's predicates whose object has one of `keys`, by key. NotIncremental
+        when the index cannot be read (damaged, or not an index): the caller then validates in full."""
+        try:
+            return self._triples(step, keys)
+        except sqlite3.Error as error:
+            raise NotIncremental(f"the build's index of keys cannot be read ({error}): build again") from None
+
+    def _triples(self, step: Step, keys: Iterable[str]) -> dict[str, list[tuple[Any, Any, Any]]]:
         connection = self._open()
         assert self._specs is not None
         spec = self._specs.get(spec_of(step))
